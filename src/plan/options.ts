@@ -1,0 +1,62 @@
+// Planner options: the config decisions for lossy or ambiguous mappings, with their defaults.
+// Every default here never loses data silently: it either keeps every value or fails loudly.
+// Validated once at the edge (config/); the planner receives them as readonly values.
+
+/** Choices for the mappings that have no single right answer. Defaults are marked. */
+export interface TypeDecisions {
+  /**
+   * numeric without precision. `measure` (default): DECIMAL(65, s) with s the largest scale found in the
+   * data (error if s > 30 or a value needs more than 65 digits); `text`: VARCHAR text, exact but no
+   * arithmetic; `decimal(p,s)`: fixed, values that do not fit fail the copy.
+   */
+  readonly numeric: 'measure' | 'text' | { readonly precision: number; readonly scale: number };
+  /** timestamptz. `datetime` (default): DATETIME(p) holding UTC; `timestamp`: TIMESTAMP(p), 1970–2038 only. */
+  readonly timestamptz: 'datetime' | 'timestamp';
+  /**
+   * text (or varchar longer than fits) in a PRIMARY KEY, UNIQUE or FK. `measure` (default): VARCHAR(n) with
+   * n = max(255, longest value), error if the key would pass the index limit; or a fixed length.
+   */
+  readonly textKey: 'measure' | { readonly length: number };
+  /** Arrays. `json` (default): JSON array (lower bounds other than 1 are rejected); `text`: PostgreSQL literal. */
+  readonly array: 'json' | 'text';
+  /** interval. `text` (default): ISO 8601 text, exact; `time`: TIME(6), fails for months or > 838 hours. */
+  readonly interval: 'text' | 'time';
+  /** timetz. `text` (default): '12:00:00+05:30', exact; `time`: TIME(6) in UTC, offset dropped. */
+  readonly timetz: 'text' | 'time';
+  /** PostgreSQL `json` (not jsonb). `text` (default): LONGTEXT, byte-exact; `json`: JSON type, normalised. */
+  readonly json: 'text' | 'json';
+}
+
+/** A per-column override: `schema.table.column` → target type SQL and/or collation. */
+export interface ColumnOverride {
+  /** e.g. `varchar(320)`, `decimal(20,4)`, `longtext`. */
+  readonly type?: string;
+  readonly collation?: string;
+}
+
+export interface PlanOptions {
+  readonly types: TypeDecisions;
+  readonly collation: {
+    /** Collation for string columns in a PK, UNIQUE or FK; default: the dialect's binary NO PAD collation. */
+    readonly key?: string;
+    /** Collation for other string columns; default: the dialect's textCollation. */
+    readonly text?: string;
+  };
+  readonly columns: Readonly<Record<string, ColumnOverride>>;
+}
+
+export const DEFAULT_TYPE_DECISIONS: TypeDecisions = {
+  numeric: 'measure',
+  timestamptz: 'datetime',
+  textKey: 'measure',
+  array: 'json',
+  interval: 'text',
+  timetz: 'text',
+  json: 'text',
+};
+
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
+  types: DEFAULT_TYPE_DECISIONS,
+  collation: {},
+  columns: {},
+};
