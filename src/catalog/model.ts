@@ -173,6 +173,7 @@ export type NotConvertedKind =
   | 'expression index'
   | 'index method'
   | 'check constraint'
+  | 'foreign key'
   | 'default'
   | 'generated column'
   | 'sequence'

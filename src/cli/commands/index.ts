@@ -1,0 +1,9 @@
+// The list of commands. Each command lives in its own file and exports `register(program)`;
+// adding a command is one import and one line here.
+
+import type { Command } from 'commander';
+import { register as registerSchema } from './schema.js';
+
+export function registerCommands(program: Command): void {
+  registerSchema(program);
+}
