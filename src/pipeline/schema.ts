@@ -4,7 +4,6 @@
 // Invariants: the dialect comes from the target server's version when a target is given (a configured
 // dialect that disagrees is an error); apply never alters or drops existing objects, it reports drift.
 
-import type pg from 'pg';
 import { filterCatalog } from '../catalog/filter.js';
 import type { Catalog } from '../catalog/model.js';
 import { planOptionsFrom } from '../config/load-config.js';
@@ -15,7 +14,7 @@ import { MigrationError } from '../errors.js';
 import type { EventSink, RunStep } from '../events.js';
 import type { DdlOp, MigrationPlan } from '../plan/model.js';
 import { buildPlan } from '../plan/plan.js';
-import { connectSource } from '../source/postgres/connect.js';
+import { type SourceClient, connectSource } from '../source/postgres/connect.js';
 import { introspect } from '../source/postgres/introspect.js';
 import { type PlanComparison, comparePlan } from '../target/mysql/compare-plan.js';
 import { type TargetSession, connectTarget } from '../target/mysql/connect.js';

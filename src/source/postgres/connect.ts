@@ -8,6 +8,9 @@ import pg from 'pg';
 import { type ConnectionSpec, describe } from '../../config/urls.js';
 import { MigrationError } from '../../errors.js';
 
+/** An open source session (a pg client); other layers use this name instead of importing pg. */
+export type SourceClient = pg.Client;
+
 /** Every type as its text form: pg's default parsers lose precision (int8, timestamps, json duplicates). */
 const TEXT_TYPES = { getTypeParser: () => (v: string) => v } as unknown as pg.CustomTypesConfig;
 
