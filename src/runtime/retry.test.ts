@@ -1,7 +1,7 @@
 // Table-driven tests for retry() and the clocks. No real sleeping: FakeClock drives every backoff,
 // and nothing asserts on wall-clock time.
 
-import { strict as assert } from 'node:assert';
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ERROR_CODES, isMigrationError, type MigrationError } from '../errors.js';
 import { FakeClock, systemClock } from './clock.js';

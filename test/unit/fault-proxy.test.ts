@@ -1,7 +1,7 @@
 // Self-test of test/helpers/fault-proxy.ts against a tiny loopback echo server (no database needed).
 // Waits are bounded event waits; nothing asserts on how long anything took.
 
-import { strict as assert } from 'node:assert';
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import { after, before, test } from 'node:test';

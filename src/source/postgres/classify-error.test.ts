@@ -1,7 +1,7 @@
 // Table-driven tests for classifyPgError: SQLSTATE exact and class rules, socket/TLS codes, pg's code-less
 // client errors, the weCancelled and during-COMMIT overrides, plus two real pg clients on loopback.
 
-import { strict as assert } from 'node:assert';
+import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { test } from 'node:test';
 import pg from 'pg';

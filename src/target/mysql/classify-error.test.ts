@@ -2,7 +2,7 @@
 // SQLSTATE fallback, the packet-too-large and during-COMMIT overrides. Messages are deliberately misleading
 // to prove they are never read.
 
-import { strict as assert } from 'node:assert';
+import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { test } from 'node:test';
 import mysql from 'mysql2/promise';

@@ -2,7 +2,7 @@
 // counters, the zero-copy fast path, and a fast-check round trip through a test-only PostgreSQL COPY-text
 // escaper and a test-only reader implementing MySQL's documented LOAD DATA escape rules.
 
-import { strict as assert } from 'node:assert';
+import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { test } from 'node:test';
