@@ -174,6 +174,8 @@ export type NotConvertedKind =
   | 'index method'
   | 'check constraint'
   | 'foreign key'
+  | 'unique constraint'
+  | 'index'
   | 'default'
   | 'generated column'
   | 'sequence'

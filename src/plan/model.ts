@@ -57,6 +57,11 @@ export type DdlOp =
       readonly table: string;
       readonly columns: readonly TargetColumn[];
       readonly primaryKey?: { readonly columns: readonly string[] };
+      /**
+       * Unique keys created with the table. Only set when the AUTO_INCREMENT column leads a UNIQUE key rather
+       * than the primary key: MySQL requires that key at CREATE time. Such a key is not repeated in post-data.
+       */
+      readonly uniqueKeys?: readonly { readonly name: string; readonly columns: readonly string[] }[];
       readonly comment?: string;
     }
   | {
