@@ -6,68 +6,10 @@
 
 import type { Catalog, NotConverted, NotConvertedKind, Table } from '../catalog/model.js';
 import type { Dialect } from '../dialect/capabilities.js';
-import type { DdlOp, MigrationPlan, TablePlan, TargetColumn, TargetType } from '../plan/model.js';
+import type { DdlOp, MigrationPlan, TablePlan, TargetColumn } from '../plan/model.js';
+import { keyBytes } from '../plan/index-bytes.js';
 import { isReservedWord } from '../plan/names.js';
 import { columnOverride, type Risk, type Severity } from './report.js';
-
-const DECIMAL_LEFTOVER = [0, 1, 1, 2, 2, 3, 3, 4, 4, 4];
-const decimalBytes = (digits: number) => Math.floor(digits / 9) * 4 + (DECIMAL_LEFTOVER[digits % 9] ?? 4);
-const CHARSET_MAX: Readonly<Record<string, number>> = {
-  utf8mb4: 4,
-  utf8mb3: 3,
-  utf8: 3,
-  ascii: 1,
-  latin1: 1,
-  binary: 1,
-};
-const FIXED: Readonly<Record<string, number>> = {
-  TINYINT: 1,
-  SMALLINT: 2,
-  MEDIUMINT: 3,
-  INT: 4,
-  INTEGER: 4,
-  BIGINT: 8,
-  FLOAT: 4,
-  DOUBLE: 8,
-  DATE: 3,
-  YEAR: 1,
-  BOOLEAN: 1,
-  BOOL: 1,
-};
-
-/** Bytes a value of this type takes in an InnoDB index key; undefined for types that need a prefix (TEXT, BLOB, JSON). */
-export function keyBytes(t: TargetType): number | undefined {
-  const name = t.name.toUpperCase();
-  const a0 = t.args?.[0];
-  const fixed = FIXED[name.replace(/ UNSIGNED$/, '')];
-  if (fixed !== undefined) return fixed;
-  const fsp = Math.ceil((a0 ?? 0) / 2);
-  switch (name) {
-    case 'DECIMAL': {
-      const p = a0 ?? 10;
-      const s = t.args?.[1] ?? 0;
-      return decimalBytes(p - s) + decimalBytes(s);
-    }
-    case 'TIME':
-      return 3 + fsp;
-    case 'DATETIME':
-      return 5 + fsp;
-    case 'TIMESTAMP':
-      return 4 + fsp;
-    case 'CHAR':
-    case 'VARCHAR':
-      return (a0 ?? 1) * (CHARSET_MAX[t.charset ?? 'utf8mb4'] ?? 4);
-    case 'BINARY':
-    case 'VARBINARY':
-      return a0 ?? 1;
-    case 'BIT':
-      return Math.ceil((a0 ?? 1) / 8);
-    case 'ENUM':
-      return (t.values?.length ?? 0) > 255 ? 2 : 1;
-    default:
-      return undefined;
-  }
-}
 
 const NOT_CONVERTED_SEVERITY: Partial<Record<NotConvertedKind, Severity>> = {
   policy: 'high',
@@ -112,6 +54,18 @@ function notConvertedRisk(n: NotConverted): Risk {
   };
 }
 
+/** Planner warnings this file reports in its own, more detailed form. */
+const OWN_WARNINGS = new Set(['RESERVED_WORD', 'INDEX_KEY_TOO_LONG']);
+const WARNING_SEVERITY: Readonly<Record<string, Severity>> = {
+  ROW_TOO_LARGE: 'blocking',
+  FK_TYPE_MISMATCH: 'blocking',
+  UNIQUE_NOT_ENFORCED: 'medium',
+  FK_DEFERRABLE: 'medium',
+  ROW_SECURITY: 'medium',
+  SEQUENCE_SEMANTICS: 'medium',
+  PARTITIONED_TABLE: 'low',
+};
+
 function tableByTarget(plan: MigrationPlan): Map<string, TablePlan> {
   return new Map(plan.tables.map((t) => [t.target, t]));
 }
@@ -131,6 +85,9 @@ function indexRisks(plan: MigrationPlan, dialect: Dialect): Risk[] {
   for (const op of [...plan.preData, ...plan.postData] as DdlOp[]) {
     if (op.kind === 'createTable' && op.primaryKey)
       keys.push({ table: op.table, name: 'PRIMARY', unique: true, columns: op.primaryKey.columns });
+    if (op.kind === 'createTable')
+      for (const u of op.uniqueKeys ?? [])
+        keys.push({ table: op.table, name: u.name, unique: true, columns: u.columns });
     if (op.kind === 'addIndex')
       keys.push({
         table: op.table,
@@ -145,8 +102,9 @@ function indexRisks(plan: MigrationPlan, dialect: Dialect): Risk[] {
     let bytes = 0;
     const unindexable: string[] = [];
     for (const c of k.columns) {
-      const b = tc?.get(c) ? keyBytes(tc.get(c)!.type) : 0;
-      if (b === undefined) unindexable.push(c);
+      const t = tc?.get(c)?.type;
+      const b = t ? keyBytes(t) : 0;
+      if (!Number.isFinite(b)) unindexable.push(c);
       else bytes += b;
     }
     if (bytes <= dialect.maxIndexKeyBytes && unindexable.length === 0) continue;
@@ -273,18 +231,24 @@ export function schemaRisks(catalog: Catalog, plan: MigrationPlan | undefined, d
     seen.add(k);
     out.push(notConvertedRisk(n));
   }
-  for (const w of plan?.warnings ?? [])
+  for (const w of plan?.warnings ?? []) {
+    if (OWN_WARNINGS.has(w.code)) continue;
+    const severity = WARNING_SEVERITY[w.code] ?? 'low';
     out.push({
       id: 'PLAN_WARNING',
-      severity: 'low',
+      severity,
       status: 'open',
       title: `${w.object}: ${w.code}`,
       description: w.message,
-      impact: 'See the description; the plan proceeds.',
+      impact:
+        severity === 'blocking'
+          ? 'The DDL fails on the target as planned; see the description.'
+          : 'See the description; the plan proceeds.',
       probability: 'possible',
       blastRadius: { objects: [w.object] },
       mitigation: 'Review the warning; `pg2my schema` prints it next to the DDL it concerns.',
     });
+  }
   for (const t of plan?.tables ?? [])
     for (const c of t.columns) {
       if (!c.loss) continue;

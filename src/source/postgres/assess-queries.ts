@@ -191,6 +191,8 @@ export interface TableScanResult {
   readonly largestRowBytes: number;
   /** Rows matching each check, in the order given. */
   readonly counts: readonly number[];
+  /** For `too-long` checks: the longest value (in the check's unit); 0 for other checks. */
+  readonly maxima: readonly number[];
 }
 
 /** One full scan of a table: exact row count, largest row, and a count per check. */
@@ -200,9 +202,10 @@ export async function scanTable(
   checks: readonly ValueCheck[],
   versionNum: number,
 ): Promise<TableScanResult> {
-  const cols = checks.map(
-    (c, i) => `count(*) FILTER (WHERE ${checkCondition(c, versionNum)})::text AS c${i}`,
-  );
+  const cols = checks.map((c, i) => {
+    const count = `count(*) FILTER (WHERE ${checkCondition(c, versionNum)})::text AS c${i}`;
+    return c.kind === 'too-long' ? `${count}, coalesce(max(${valueExpr(c)}), 0)::text AS m${i}` : count;
+  });
   const [r] = await q(
     client,
     `SELECT count(*)::text AS n, coalesce(max(pg_column_size(t.*)), 0)::text AS largest
@@ -213,6 +216,7 @@ export async function scanTable(
     rows: Number(r?.n ?? 0),
     largestRowBytes: Number(r?.largest ?? 0),
     counts: checks.map((_, i) => Number(r?.[`c${i}`] ?? 0)),
+    maxima: checks.map((_, i) => Number(r?.[`m${i}`] ?? 0)),
   };
 }
 

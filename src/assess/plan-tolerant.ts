@@ -1,0 +1,118 @@
+// Builds the plan without stopping at the first planner error: each DECISION_REQUIRED / TYPE_UNMAPPABLE /
+// IDENTIFIER_INVALID becomes a blocking risk with the planner's own fix, and planning goes on with a
+// provisional override for that column (or without that table), so one assess lists every decision needed.
+// Pure. Invariants: provisional overrides exist only inside assess (never in the returned risks' advice);
+// a table left out is named in the risk that caused it; an error naming no object ends planning (PLAN_FAILED).
+
+import { filterCatalog } from '../catalog/filter.js';
+import type { Catalog } from '../catalog/model.js';
+import type { Dialect } from '../dialect/capabilities.js';
+import { isMigrationError, type MigrationError } from '../errors.js';
+import type { MigrationPlan } from '../plan/model.js';
+import type { PlanOptions } from '../plan/options.js';
+import { buildPlan } from '../plan/plan.js';
+import type { Risk, RiskId } from './report.js';
+
+const IDS: Readonly<Record<string, RiskId>> = {
+  DECISION_REQUIRED: 'DECISION_REQUIRED',
+  TYPE_UNMAPPABLE: 'TYPE_UNMAPPABLE',
+  IDENTIFIER_INVALID: 'IDENTIFIER_INVALID',
+};
+
+export interface TolerantPlan {
+  /** Absent when planning could not go on at all. */
+  readonly plan?: MigrationPlan;
+  /** The catalog the plan was built from (tables that could not be planned are left out). */
+  readonly catalog: Catalog;
+  readonly risks: readonly Risk[];
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** The object an error names: `schema.table` and (when known) the column name. */
+function objectOf(e: MigrationError, catalog: Catalog): { table?: string; column?: string } {
+  const d = e.details;
+  const names = catalog.tables.map((t) => `${t.schema}.${t.name}`).sort((a, b) => b.length - a.length);
+  const schema = str(d.schema);
+  const table = str(d.table);
+  const column = str(d.column);
+  if (schema && table) return { table: `${schema}.${table}`, ...(column ? { column } : {}) };
+  if (table && names.includes(table)) return { table, ...(column ? { column } : {}) };
+  const texts = [column, str(d.object), ...(Array.isArray(d.tables) ? d.tables : []), e.message].filter(
+    (x): x is string => x !== undefined,
+  );
+  for (const text of texts)
+    for (const n of names) {
+      const i = text.indexOf(`${n}.`);
+      if (text === n || text.endsWith(` ${n}`)) return { table: n };
+      if (i >= 0) {
+        const rest = /^[^\s:,()"]+/.exec(text.slice(i + n.length + 1))?.[0];
+        return { table: n, ...(rest ? { column: rest } : {}) };
+      }
+    }
+  return {};
+}
+
+function errorRisk(e: MigrationError, where: { table?: string; column?: string }, leftOut: boolean): Risk {
+  const configKey = str(e.details.configKey) ?? str(e.details.key);
+  return {
+    id: IDS[e.code] ?? 'PLAN_FAILED',
+    severity: 'blocking',
+    status: 'open',
+    title: e.message.split(/(?<=\.)\s/)[0] ?? e.message,
+    description: `${e.message}${leftOut ? ` The table ${where.table} was left out of the rest of this assessment.` : ''}`,
+    impact: 'migrate (and schema) stop with this error until the decision is made in the config.',
+    probability: 'certain',
+    blastRadius: {
+      ...(where.table ? { table: where.table } : {}),
+      ...(where.column ? { column: where.column } : {}),
+    },
+    mitigation: e.hint ?? 'See the description.',
+    ...(configKey ? { config: `${configKey}: …` } : {}),
+  };
+}
+
+function withOverride(options: PlanOptions, column: string, type: string): PlanOptions {
+  return { ...options, columns: { ...options.columns, [column]: { ...options.columns[column], type } } };
+}
+
+/** buildPlan, retried past each planner error (at most `maxErrors`), collecting them as risks. */
+export function planTolerantly(
+  catalog: Catalog,
+  dialect: Dialect,
+  options: PlanOptions,
+  maxErrors = 200,
+): TolerantPlan {
+  const risks: Risk[] = [];
+  const provisional = new Set<string>();
+  const excluded: string[] = [];
+  let cat = catalog;
+  let opts = options;
+  for (let i = 0; i <= maxErrors; i++) {
+    try {
+      return { plan: buildPlan(cat, dialect, opts), catalog: cat, risks };
+    } catch (e) {
+      if (!isMigrationError(e)) throw e;
+      const where = objectOf(e, cat);
+      const key = where.table && where.column ? `${where.table}.${where.column}` : undefined;
+      if (key && !provisional.has(key) && e.code !== 'IDENTIFIER_INVALID' && e.code !== 'CONFIG_INVALID') {
+        // Go on as if the user had chosen a type for the column; key columns need an indexable one.
+        risks.push(errorRisk(e, where, false));
+        provisional.add(key);
+        const textKey = str(e.details.configKey) === 'types.textKey' || /key|index/i.test(e.message);
+        opts = withOverride(opts, key, textKey ? 'varchar(768)' : 'longtext');
+        continue;
+      }
+      if (where.table && cat.tables.some((t) => `${t.schema}.${t.name}` === where.table)) {
+        if (!key || !provisional.has(key)) risks.push(errorRisk(e, where, true));
+        excluded.push(where.table);
+        cat = filterCatalog(cat, { exclude: excluded });
+        if (cat.tables.length === 0) return { catalog: cat, risks };
+        continue;
+      }
+      risks.push(errorRisk(e, where, false));
+      return { catalog: cat, risks };
+    }
+  }
+  return { catalog: cat, risks };
+}
