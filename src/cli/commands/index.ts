@@ -2,8 +2,10 @@
 // adding a command is one import and one line here.
 
 import type { Command } from 'commander';
+import { register as registerAssess } from './assess.js';
 import { register as registerSchema } from './schema.js';
 
 export function registerCommands(program: Command): void {
+  registerAssess(program);
   registerSchema(program);
 }
