@@ -116,7 +116,9 @@ function describeGroups(
   stringParts: readonly number[],
 ): { examples: string[]; kinds: string[] } {
   const kinds = new Set<string>();
-  const examples = g.examples.map((members) => {
+  const examples = g.examples.map((unordered) => {
+    // Deterministic order (code points), whatever order the source's DISTINCT produced.
+    const members = [...unordered].sort((a, b) => (a.join('\u0000') < b.join('\u0000') ? -1 : 1));
     const first = members[0] ?? [];
     for (const m of members.slice(1))
       for (const i of stringParts) {

@@ -122,7 +122,7 @@ export function tlsFinding(
   });
   f.risks.push({
     id: 'TLS_NOT_IN_USE',
-    severity: local ? 'low' : 'high',
+    severity: local ? 'info' : 'high',
     status: 'open',
     title: `the ${side} connection to ${spec.host}:${spec.port} is not encrypted`,
     description: `The ${side} session reports no TLS (sslmode ${spec.tls}).${local ? ' The host is a loopback address, so the data stays on this machine.' : ''}`,

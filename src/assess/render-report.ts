@@ -59,7 +59,7 @@ function code(s: string): string {
 
 /** Text safe inside a Markdown table cell or list item. */
 function cell(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ').replace(/([|\\*_<>[\]])/g, '\\$1');
+  return s.replace(/[\r\n]+/g, ' ').replace(/([|\\*<>[\]])/g, '\\$1');
 }
 
 function blast(b: BlastRadius): string {
