@@ -4,8 +4,10 @@
 import type { Command } from 'commander';
 import { register as registerAssess } from './assess.js';
 import { register as registerSchema } from './schema.js';
+import { register as registerVerify } from './verify.js';
 
 export function registerCommands(program: Command): void {
   registerAssess(program);
   registerSchema(program);
+  registerVerify(program);
 }

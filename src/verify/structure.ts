@@ -1,0 +1,113 @@
+// Structure checks (PURE over a target read-back): every planned table, column (type, nullability,
+// collation, auto_increment), primary key, unique and secondary index, foreign key and CHECK exists on the
+// target as planned, and every AUTO_INCREMENT counter is past the largest value in its column.
+// Invariants: type spellings are compared after MySQL/MariaDB normalisation (compare-plan.ts: bigint(20) =
+// bigint, MariaDB JSON = longtext + json_valid); extra objects on the target are not problems.
+
+import type { Dialect } from '../dialect/capabilities.js';
+import type { DdlOp, MigrationPlan } from '../plan/model.js';
+import { comparePlan } from '../target/mysql/compare-plan.js';
+import type { TargetSchema } from '../target/mysql/introspect.js';
+
+/** One way the target's structure differs from the plan. */
+export interface StructureProblem {
+  readonly table: string;
+  /** `table`, `column c`, `column c type`, `index i`, `foreign key f`, `check c`, `auto_increment c`, … */
+  readonly object: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/** An AUTO_INCREMENT column of the plan with the largest value found in it on the target. */
+export interface AutoIncrementFact {
+  readonly table: string;
+  readonly column: string;
+  /** MAX(column) on the target as decimal text; null for an empty table. */
+  readonly max: string | null;
+}
+
+function describeMissing(op: DdlOp): StructureProblem {
+  switch (op.kind) {
+    case 'createTable':
+      return { table: op.table, object: 'table', expected: 'present', actual: 'missing' };
+    case 'addIndex':
+      return {
+        table: op.table,
+        object: `${op.unique ? 'unique index' : 'index'} ${op.name}`,
+        expected: op.parts.map((p) => `${p.column}${p.descending ? ' DESC' : ''}`).join(', '),
+        actual: 'missing',
+      };
+    case 'addForeignKey':
+      return {
+        table: op.table,
+        object: `foreign key ${op.name}`,
+        expected: `(${op.columns.join(', ')}) → ${op.refTable}(${op.refColumns.join(', ')})`,
+        actual: 'missing',
+      };
+    case 'addCheck':
+      return { table: op.table, object: `check ${op.name}`, expected: 'present', actual: 'missing' };
+    case 'setAutoIncrement':
+      return {
+        table: op.table,
+        object: `auto_increment ${op.column}`,
+        expected: `>= ${op.next}`,
+        actual: 'lower',
+      };
+  }
+}
+
+/** The plan's AUTO_INCREMENT columns, as (table, column) pairs. */
+export function autoIncrementColumns(plan: MigrationPlan): { table: string; column: string }[] {
+  const out: { table: string; column: string }[] = [];
+  for (const op of plan.preData) {
+    if (op.kind !== 'createTable') continue;
+    for (const c of op.columns) if (c.autoIncrement) out.push({ table: op.table, column: c.name });
+  }
+  return out;
+}
+
+/**
+ * Everything about the target's structure that differs from the plan. `autoIncrement` gives MAX() of each
+ * AUTO_INCREMENT column on the target (from autoIncrementColumns).
+ */
+export function checkStructure(
+  plan: MigrationPlan,
+  target: TargetSchema,
+  dialect: Dialect,
+  autoIncrement: readonly AutoIncrementFact[] = [],
+): StructureProblem[] {
+  const cmp = comparePlan(plan, target, dialect);
+  const problems: StructureProblem[] = [];
+  for (const op of cmp.missing) {
+    if (op.kind === 'setAutoIncrement') {
+      const got = target.tables.get(op.table)?.autoIncrement ?? null;
+      problems.push({
+        table: op.table,
+        object: `auto_increment ${op.column}`,
+        expected: `>= ${op.next} (the source sequence's next value)`,
+        actual: got ?? 'none',
+      });
+      continue;
+    }
+    // A table that is missing hides its indexes, keys and checks: report the table once.
+    if (op.kind !== 'createTable' && !target.tables.has(op.table)) continue;
+    problems.push(describeMissing(op));
+  }
+  for (const d of cmp.drift) problems.push({ ...d });
+  for (const f of autoIncrement) {
+    if (f.max === null) continue;
+    const t = target.tables.get(f.table);
+    if (!t) continue;
+    const next = t.autoIncrement === null ? null : BigInt(t.autoIncrement);
+    const need = BigInt(f.max) + 1n;
+    if (next === null || next < need) {
+      problems.push({
+        table: f.table,
+        object: `auto_increment ${f.column}`,
+        expected: `>= ${need} (max(${f.column}) + 1)`,
+        actual: t.autoIncrement ?? 'none',
+      });
+    }
+  }
+  return problems;
+}
