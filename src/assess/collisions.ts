@@ -114,20 +114,25 @@ function keysToTest(catalog: Catalog, plan: MigrationPlan): KeyToTest[] {
 function describeGroups(
   g: CollisionGroups,
   stringParts: readonly number[],
-): { examples: string[]; kinds: string[] } {
+): { examples: string[]; kinds: string[]; annotated: string[] } {
   const kinds = new Set<string>();
+  const annotated: string[] = [];
   const examples = g.examples.map((unordered) => {
     // Deterministic order (code points), whatever order the source's DISTINCT produced.
     const members = [...unordered].sort((a, b) => (a.join('\u0000') < b.join('\u0000') ? -1 : 1));
     const first = members[0] ?? [];
+    const mine = new Set<string>();
     for (const m of members.slice(1))
       for (const i of stringParts) {
         const k = classifyPair(first[i] ?? '', m[i] ?? '');
-        if (k !== 'identical') kinds.add(k);
+        if (k !== 'identical') mine.add(k);
       }
-    return JSON.stringify(members.map((m) => (m.length === 1 ? m[0] : m)));
+    for (const k of mine) kinds.add(k);
+    const shown = JSON.stringify(members.map((m) => (m.length === 1 ? m[0] : m)));
+    annotated.push(`${shown} (${[...mine].sort().join(', ')})`);
+    return shown;
   });
-  return { examples, kinds: [...kinds].sort() };
+  return { examples, kinds: [...kinds].sort(), annotated };
 }
 
 /**
@@ -196,7 +201,7 @@ export async function scanCollisions(
     if (!found) continue;
     const open = found === planned;
     const collation = open ? [...new Set(strings.map((i) => coll[i]))].join(', ') : (ref ?? '');
-    const { examples, kinds } = describeGroups(found, strings);
+    const { examples, kinds, annotated } = describeGroups(found, strings);
     const column = k.parts.map((p) => p.source).join(', ');
     risks.push({
       id: 'COLLATION_COLLISION',
@@ -215,7 +220,7 @@ export async function scanCollisions(
         ? `Use the binary NO PAD key collation ${dialect.keyCollation} (remove collation.key from the config), or make the values distinct in PostgreSQL.`
         : `Keep collation.key at ${dialect.keyCollation} (the default).`,
       ...(open ? { config: `collation.key: ${dialect.keyCollation}` } : {}),
-      evidence: `${values} distinct key values streamed into a TEMPORARY table on the target with ${collation} and grouped there (${ms} ms).`,
+      evidence: `${values} distinct key values streamed into a TEMPORARY table on the target with ${collation} and grouped there (${ms} ms); groups: ${annotated.join('; ')}.`,
     });
   }
   return risks;

@@ -25,6 +25,11 @@ export interface TolerantPlan {
   /** The catalog the plan was built from (tables that could not be planned are left out). */
   readonly catalog: Catalog;
   readonly risks: readonly Risk[];
+  /**
+   * `schema.table.column` of columns planned with a provisional type; what the scan finds in them reflects
+   * that stand-in type, not a decision of the user, so the caller drops those findings.
+   */
+  readonly provisional: readonly string[];
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -90,7 +95,7 @@ export function planTolerantly(
   let opts = options;
   for (let i = 0; i <= maxErrors; i++) {
     try {
-      return { plan: buildPlan(cat, dialect, opts), catalog: cat, risks };
+      return { plan: buildPlan(cat, dialect, opts), catalog: cat, risks, provisional: [...provisional] };
     } catch (e) {
       if (!isMigrationError(e)) throw e;
       const where = objectOf(e, cat);
@@ -107,12 +112,12 @@ export function planTolerantly(
         if (!key || !provisional.has(key)) risks.push(errorRisk(e, where, true));
         excluded.push(where.table);
         cat = filterCatalog(cat, { exclude: excluded });
-        if (cat.tables.length === 0) return { catalog: cat, risks };
+        if (cat.tables.length === 0) return { catalog: cat, risks, provisional: [...provisional] };
         continue;
       }
       risks.push(errorRisk(e, where, false));
-      return { catalog: cat, risks };
+      return { catalog: cat, risks, provisional: [...provisional] };
     }
   }
-  return { catalog: cat, risks };
+  return { catalog: cat, risks, provisional: [...provisional] };
 }

@@ -172,8 +172,7 @@ export function renderText(report: AssessReport): string {
     const n = b.rows === undefined ? '' : ` [${fmtInt(b.rows)}]`;
     const tag = r.status === 'mitigated' ? 'ok' : r.severity.toUpperCase();
     out.push(`${tag.padEnd(9)}${r.id}${n}  ${r.title.replace(/[\r\n]+/g, ' ')}`);
-    if (b.exampleKeys?.length)
-      out.push(`         e.g. ${b.exampleKeys.map((k) => JSON.stringify(k)).join(', ')}`);
+    if (b.exampleKeys?.length) out.push(`         e.g. ${b.exampleKeys.join('; ').replace(/[\r\n]+/g, ' ')}`);
     if (r.status === 'open' && r.severity !== 'info')
       out.push(`         fix: ${r.config ?? r.mitigation.replace(/[\r\n]+/g, ' ')}`);
   }

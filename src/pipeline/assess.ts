@@ -155,7 +155,10 @@ export async function runAssess(opts: AssessOptions): Promise<AssessReport> {
         ),
       );
       if (scan) {
-        risks.push(...scan.risks);
+        const provisional = new Set(planned?.provisional ?? []);
+        risks.push(
+          ...scan.risks.filter((x) => !provisional.has(`${x.blastRadius.table}.${x.blastRadius.column}`)),
+        );
         scanned = scan.tables;
       }
       if (target && tf) {

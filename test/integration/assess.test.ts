@@ -105,6 +105,37 @@ test('assess finds every planted value risk with its table, column, count and ex
   assert.equal(facts?.exact, true);
 });
 
+test('planner errors do not stop assess: each is a blocking risk and the rest is still measured', async () => {
+  const source = await freshPgDatabase(
+    'assess_decide',
+    `CREATE TABLE m (id int PRIMARY KEY, amount numeric);
+     INSERT INTO m VALUES (1, 'NaN'), (2, 1.5);
+     CREATE TABLE k (id int PRIMARY KEY, code text UNIQUE);
+     INSERT INTO k VALUES (1, repeat('a', 1000)), (2, 'short');
+     CREATE TABLE d (id int PRIMARY KEY, day date, doc json, raw bytea);
+     INSERT INTO d VALUES (1, '0999-01-01', '{"a":"x\\u0000y"}', '\\x00ff'), (2, NULL, '{"a":"\\\\u0000"}', '\\x41');
+     ANALYZE;`,
+  );
+  const target = await freshMysqlDatabase('assess_decide');
+  const r = await assess(source, target, {
+    types: { json: 'json' },
+    columns: { 'public.d.raw': { type: 'varchar(10)' } },
+  });
+  const nan = risk(r, 'DECISION_REQUIRED', 'public.m', 'amount');
+  assert.match(nan.mitigation, /types\.numeric/);
+  assert.match(risk(r, 'DECISION_REQUIRED', 'public.k', 'code').description, /1000 characters/);
+  assert.ok(
+    !r.risks.some((x) => x.id === 'STRING_TOO_LONG'),
+    'no finding caused by a provisional stand-in type',
+  );
+  assert.equal(risk(r, 'DATE_OUT_OF_RANGE', 'public.d', 'day').blastRadius.rows, 1);
+  const json = risk(r, 'NUL_CHARACTER', 'public.d', 'doc');
+  assert.equal(json.blastRadius.rows, 1, 'an escaped backslash before u0000 is not a NUL');
+  assert.equal(json.config, 'types.json: text');
+  assert.equal(risk(r, 'NUL_CHARACTER', 'public.d', 'raw').blastRadius.rows, 1);
+  assert.equal(r.verdict, 'blocked');
+});
+
 const LONG = `t${'x'.repeat(69)}`;
 const SCHEMA_SQL = `
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
