@@ -7,7 +7,7 @@
 import { Readable } from 'node:stream';
 import type { Catalog } from '../catalog/model.js';
 import type { MigrationPlan } from '../plan/model.js';
-import { columnNames, copySample, statsRowWidths } from '../source/postgres/assess-queries.js';
+import { copySample, statsRowWidths } from '../source/postgres/assess-queries.js';
 import type { SourceClient } from '../source/postgres/connect.js';
 import { loadCopyText, withTempTable } from '../target/mysql/assess-queries.js';
 import type { TargetSession } from '../target/mysql/connect.js';
@@ -23,6 +23,13 @@ export interface EstimateResult {
   readonly estimate?: DurationEstimate;
   /** Why there is no estimate, when there is none. */
   readonly skipped?: string;
+}
+
+/** COPY text ends every row with a raw newline (newlines in values are escaped). */
+function countNewlines(b: Buffer): number {
+  let n = 0;
+  for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
+  return n;
 }
 
 async function readAll(stream: Readable): Promise<Buffer[]> {
@@ -65,13 +72,13 @@ export async function estimate(
     const chunks = await readAll(copySample(client, biggest, n));
     const srcSec = (performance.now() - t0) / 1000;
     const bytes = chunks.reduce((s, c) => s + c.length, 0);
-    const sampleRows = chunks.reduce((s, c) => s + c.reduce((k, b) => k + (b === 10 ? 1 : 0), 0), 0);
+    const sampleRows = chunks.reduce((s, c) => s + countNewlines(c), 0);
     probe = { table: name, rows: sampleRows, bytes, srcSec };
     if (!target) skipped = 'no target connection: only the source read was measured';
     else if (!target.localInfile)
       skipped = 'local_infile is OFF on the target: the LOAD DATA side was not measured';
     else {
-      const cols = (await columnNames(client, biggest)).map((_, i) => `c${i}`);
+      const cols = biggest.columns.map((_, i) => `c${i}`);
       t0 = performance.now();
       await withTempTable(
         target.conn,

@@ -1,69 +1,24 @@
-// `pg2my assess` against real servers: every risk is planted in a fresh PostgreSQL database and assess
-// must find it with the right table, column and count; a clean database gives a clean verdict; the Rails
-// sample with case/accent/trailing-space/emoji duplicates under a UNIQUE index is a blocking collision with
-// a case-insensitive key collation and a mitigated one with the default binary NO PAD collation.
-// Restricted roles (PostgreSQL reader, MariaDB user) are created per test and dropped afterwards.
+// `pg2my assess` against real servers: every value and schema risk is planted in a fresh PostgreSQL database
+// and assess must find it with the right table, column and count; planner errors become blocking risks
+// without stopping the run; and the acceptance case — the Rails sample with case/accent/trailing-space/emoji
+// duplicates under a UNIQUE index is a blocking collision under a case-insensitive key collation and a
+// mitigated one under the default binary NO PAD collation. (Clean verdict, privileges, CLI: assess-cli.test.ts.)
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import mysql from 'mysql2/promise';
 import pg from 'pg';
-import type { AssessReport, Risk, RiskId } from '../../src/assess/report.js';
 import { schemaRisks } from '../../src/assess/schema-risks.js';
 import type { Catalog } from '../../src/catalog/model.js';
-import { parseConfig } from '../../src/config/load-config.js';
 import { MARIADB } from '../../src/dialect/capabilities.js';
 import { DEFAULT_PLAN_OPTIONS } from '../../src/plan/options.js';
 import { buildPlan } from '../../src/plan/plan.js';
 import { introspect } from '../../src/source/postgres/introspect.js';
-import { silentSink } from '../../src/events.js';
-import { runAssess } from '../../src/pipeline/assess.js';
-import { assertNoSecrets, runCli } from '../helpers/cli.js';
+import { assess, risk, VALUES_SQL } from '../helpers/assess.js';
 import { freshMysqlDatabase, freshPgDatabase, testServers } from '../helpers/servers.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/sql/${name}.sql`, import.meta.url), 'utf8');
-
-function assess(source: string, target: string, extra: Record<string, unknown> = {}): Promise<AssessReport> {
-  return runAssess({ config: parseConfig({ source, target, ...extra }), runId: 'test', sink: silentSink });
-}
-
-/** The one open risk with this id on this table (and column); fails listing what was found otherwise. */
-function risk(r: AssessReport, id: RiskId, table: string, column?: string): Risk {
-  const found = r.risks.filter(
-    (x) =>
-      x.id === id &&
-      x.blastRadius.table === table &&
-      (column === undefined || x.blastRadius.column === column),
-  );
-  assert.equal(
-    found.length,
-    1,
-    `${id} on ${table}${column ? `.${column}` : ''}: found ${found.length}; all: ${r.risks.map((x) => `${x.id} ${x.title}`).join(' | ')}`,
-  );
-  return found[0]!;
-}
-
-const VALUES_SQL = `
-CREATE TABLE events (
-  id int PRIMARY KEY, happened_on date, happened_at timestamp, price numeric(12,2), ratio numeric(10,2),
-  score double precision, note varchar(100), tags int[]);
-INSERT INTO events (id, happened_on, happened_at, price, ratio, score, note, tags) VALUES
-  (1, '0999-12-31', '2024-01-01', 1.5, 1, 1, 'ok', '{1,2}'),
-  (2, '10000-01-01', NULL, NULL, NULL, NULL, NULL, NULL),
-  (3, '2024-01-01', 'infinity', NULL, NULL, NULL, NULL, NULL),
-  (4, NULL, '-infinity', NULL, NULL, NULL, NULL, NULL),
-  (5, '0044-03-15 BC', NULL, NULL, NULL, NULL, NULL, NULL),
-  (6, NULL, NULL, 12345.67, NULL, NULL, NULL, NULL),
-  (7, NULL, NULL, 99999.99, 'NaN', NULL, NULL, NULL),
-  (8, NULL, NULL, 9999.99, NULL, 'NaN', NULL, NULL),
-  (9, NULL, NULL, NULL, NULL, 'Infinity', 'eleven char', NULL),
-  (10, NULL, NULL, NULL, NULL, '-1e300', 'twelve chars', NULL),
-  (11, NULL, NULL, NULL, NULL, NULL, 'ten chars!', '[0:1]={1,2}');
-ANALYZE;`;
 
 test('assess finds every planted value risk with its table, column, count and example keys', async () => {
   const source = await freshPgDatabase('assess_values', VALUES_SQL);
@@ -233,68 +188,6 @@ test('assess reports schema risks, not-converted objects, and source privileges 
   }
 });
 
-test('assess names a missing target privilege of a restricted MariaDB user', async () => {
-  const servers = await testServers();
-  const source = await freshPgDatabase(
-    'assess_priv',
-    'CREATE TABLE t (id int PRIMARY KEY, v text); ANALYZE;',
-  );
-  await freshMysqlDatabase('assess_priv');
-  const root = await mysql.createConnection(servers.mysqlUrl());
-  const user = 'pg2my_assess_user';
-  const password = `pw-${Date.now()}-target`;
-  try {
-    for (const host of ['%', 'localhost', '127.0.0.1']) {
-      await root.query('DROP USER IF EXISTS ?@?', [user, host]);
-      await root.query('CREATE USER ?@? IDENTIFIED BY ?', [user, host, password]);
-      await root.query('GRANT ALL PRIVILEGES ON `assess_priv`.* TO ?@?', [user, host]);
-      await root.query('REVOKE REFERENCES ON `assess_priv`.* FROM ?@?', [user, host]);
-    }
-    const u = new URL(servers.mysqlUrl('assess_priv'));
-    u.username = user;
-    u.password = password;
-    const r = await assess(source, u.toString());
-    const p = r.risks.find((x) => x.id === 'TARGET_PRIVILEGE_MISSING');
-    assert.ok(p, r.risks.map((x) => x.id).join(', '));
-    assert.deepEqual(p.blastRadius.objects, ['REFERENCES']);
-    assert.equal(p.severity, 'blocking');
-    assert.equal(r.verdict, 'blocked');
-  } finally {
-    for (const host of ['%', 'localhost', '127.0.0.1'])
-      await root.query('DROP USER IF EXISTS ?@?', [user, host]).catch(() => {});
-    await root.end();
-  }
-});
-
-test('a clean database is ready; a target with foreign tables is blocked', async () => {
-  const source = await freshPgDatabase(
-    'assess_clean',
-    `CREATE TABLE items (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, name varchar(50) NOT NULL,
-       price numeric(10,2), made date);
-     INSERT INTO items (name, price, made) SELECT 'item ' || g, g * 1.25, date '2024-01-01' + g FROM generate_series(1, 500) g;
-     ANALYZE;`,
-  );
-  const target = await freshMysqlDatabase('assess_clean');
-  const r = await assess(source, target);
-  const open = r.risks.filter((x) => x.status === 'open' && x.severity !== 'info');
-  assert.deepEqual(
-    open.map((x) => `${x.id} ${x.title}`),
-    [],
-  );
-  assert.equal(r.verdict, 'ready');
-  assert.equal(r.tables[0]?.rows, 500);
-  assert.ok(r.estimate && r.estimate.bytesPerSecond > 0, 'the probe measured a throughput');
-  assert.match(r.estimate.method, /COPY of 500 rows/);
-
-  const servers = await testServers();
-  const c = await mysql.createConnection(servers.mysqlUrl('assess_clean'));
-  await c.query('CREATE TABLE leftover (id int PRIMARY KEY)');
-  await c.end();
-  const r2 = await assess(source, target);
-  assert.deepEqual(r2.risks.find((x) => x.id === 'TARGET_NOT_EMPTY')?.blastRadius.objects, ['leftover']);
-  assert.equal(r2.verdict, 'blocked');
-});
-
 const COLLIDING = `
 UPDATE contents SET body = body || ' #' || id WHERE body IS NOT NULL;
 INSERT INTO contents (line_group_id, title, body, created_at, updated_at)
@@ -328,33 +221,4 @@ test('acceptance: Rails contents.body duplicates collide under utf8mb4_unicode_c
   assert.equal(mitigated.blastRadius.rows, 8);
   assert.notEqual(bin.verdict, 'blocked');
   assert.ok(!bin.risks.some((x) => x.id === 'COLLATION_COLLISION' && x.status === 'open'));
-});
-
-test('assess CLI: blocked exits 64, --out writes assess.md and assess.json, no secret in any output', async () => {
-  const servers = await testServers();
-  const source = await freshPgDatabase('assess_cli', VALUES_SQL);
-  const target = await freshMysqlDatabase('assess_cli');
-  const out = mkdtempSync(join(tmpdir(), 'pg2my-assess-'));
-  try {
-    const r = await runCli(['assess', '--format', 'md', '--out', out], { source, target });
-    const secrets = [servers.pgPassword, servers.mysqlPassword];
-    assertNoSecrets(r.stdout + r.stderr, secrets, 'assess output');
-    assert.equal(r.code, 64, r.stderr);
-    assert.match(r.stderr, /PREFLIGHT_FAILED/);
-    assert.match(r.stdout, /## Blocking/);
-    assert.ok(existsSync(join(out, 'assess.md')) && existsSync(join(out, 'assess.json')));
-    const json = JSON.parse(readFileSync(join(out, 'assess.json'), 'utf8')) as AssessReport;
-    assert.equal(json.verdict, 'blocked');
-    assert.ok(json.risks.some((x) => x.id === 'DATE_OUT_OF_RANGE'));
-    assertNoSecrets(
-      readFileSync(join(out, 'assess.md'), 'utf8') + JSON.stringify(json),
-      secrets,
-      'assess files',
-    );
-    const help = await runCli(['assess', '--help']);
-    assert.equal(help.code, 0);
-    assert.match(help.stdout, /Verdict and exit status/);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
 });

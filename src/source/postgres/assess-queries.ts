@@ -293,14 +293,3 @@ export function copySample(client: SourceClient, table: QualifiedName, rows: num
     copyStreams.to(`COPY (SELECT * FROM ${rel(table)} LIMIT ${Math.max(1, Math.floor(rows))}) TO STDOUT`),
   );
 }
-
-/** Column names of a table in ordinal order (for the probe's temporary table). */
-export async function columnNames(client: SourceClient, table: QualifiedName): Promise<string[]> {
-  const rows = await q(
-    client,
-    `SELECT attname AS a FROM pg_catalog.pg_attribute
-     WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
-    [rel(table)],
-  );
-  return rows.map((r) => r.a ?? '');
-}
