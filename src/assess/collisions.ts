@@ -166,7 +166,7 @@ export async function scanCollisions(
     const names = columns.map((c) => c.name);
     const tableName = `${k.source}.${k.parts.map((p) => p.source).join(', ')}`;
     const started = performance.now();
-    const [planned, referenced, values] = await withTempTable(target.conn, TEMP, columns, true, async () => {
+    const measured = await withTempTable(target.conn, TEMP, columns, true, async () => {
       let n = 0;
       const src = catalog.tables.find((t) => `${t.schema}.${t.name}` === k.source);
       if (!src) return [undefined, undefined, 0] as const;
@@ -194,7 +194,24 @@ export async function scanCollisions(
           )
         : undefined;
       return [planned, referenced, n] as const;
-    });
+    }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+    if (measured instanceof Error) {
+      risks.push({
+        id: 'CHECK_FAILED',
+        severity: 'high',
+        status: 'open',
+        title: `${tableName}: the collation collision test could not run`,
+        description: `Measuring ${k.key} of ${k.source} on the target failed: ${measured.message}`,
+        impact:
+          'Whether distinct values of this key collide on the target is unknown; the copy may fail on them.',
+        probability: 'possible',
+        blastRadius: { table: k.source, column: k.parts.map((p) => p.source).join(', '), objects: [k.key] },
+        mitigation:
+          'Check that the configured collation exists on the target (SHOW COLLATION), then run assess again.',
+      });
+      continue;
+    }
+    const [planned, referenced, values] = measured;
     const ms = Math.round(performance.now() - started);
     const found =
       planned && planned.groups > 0 ? planned : referenced && referenced.groups > 0 ? referenced : undefined;

@@ -207,7 +207,11 @@ export async function targetPreflight(
 }
 
 /** max_allowed_packet vs the largest source row (pg_column_size, which counts TOAST-compressed values compressed). */
-export function packetFindings(facts: TargetFacts, scanned: ReadonlyMap<string, ScannedTable>): Findings {
+export function packetFindings(
+  facts: TargetFacts,
+  scanned: ReadonlyMap<string, ScannedTable>,
+  scanMs?: number,
+): Findings {
   const f = findings();
   const [table, largest] = [...scanned.entries()].reduce<[string, number]>(
     (m, [t, s]) => (s.largestRowBytes > m[1] ? [t, s.largestRowBytes] : m),
@@ -219,7 +223,7 @@ export function packetFindings(facts: TargetFacts, scanned: ReadonlyMap<string, 
   f.checks.push({
     name: 'max_allowed_packet',
     status: over ? 'fail' : near ? 'warn' : 'pass',
-    detail: `${packet} bytes; largest source row ${largest} bytes${table ? ` (${table})` : ''}`,
+    detail: `${packet} bytes; largest source row ${largest} bytes${table ? ` (${table})` : ''}, by max(pg_column_size(t.*)) in the value scan${scanMs === undefined ? '' : ` (${scanMs} ms for all tables)`}`,
   });
   if (over || near) {
     const want = 2 ** Math.ceil(Math.log2(Math.max(largest * 2, 1)));

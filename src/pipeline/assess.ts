@@ -38,11 +38,11 @@ export interface AssessOptions {
   readonly signal?: AbortSignal;
 }
 
-function checkFailed(phase: string, e: unknown): Risk {
+function checkFailed(phase: string, e: unknown, severity: Risk['severity']): Risk {
   const reason = e instanceof Error ? e.message : String(e);
   return {
     id: 'CHECK_FAILED',
-    severity: 'high',
+    severity,
     status: 'open',
     title: `the ${phase} step could not run`,
     description: `${phase} failed: ${reason}`,
@@ -68,7 +68,11 @@ export async function runAssess(opts: AssessOptions): Promise<AssessReport> {
     checks.push(...(f.checks ?? []));
   };
   /** Run one phase: time it, and turn an unexpected failure into a CHECK_FAILED risk. */
-  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
+  const phase = async <T>(
+    name: string,
+    fn: () => Promise<T>,
+    severity: Risk['severity'] = 'high',
+  ): Promise<T | undefined> => {
     signal?.throwIfAborted();
     emit('phase.started', name);
     const t0 = performance.now();
@@ -76,7 +80,7 @@ export async function runAssess(opts: AssessOptions): Promise<AssessReport> {
       return await fn();
     } catch (e) {
       if (signal?.aborted) throw e;
-      risks.push(checkFailed(name, e));
+      risks.push(checkFailed(name, e, severity));
       return undefined;
     } finally {
       timingsMs[name] = Math.round((timingsMs[name] ?? 0) + performance.now() - t0);
@@ -162,15 +166,17 @@ export async function runAssess(opts: AssessOptions): Promise<AssessReport> {
         scanned = scan.tables;
       }
       if (target && tf) {
-        add(packetFindings(tf, scanned));
+        add(packetFindings(tf, scanned, timingsMs.scan));
         const reference = collisionsReference(tf, config.collation.key ?? dialect.keyCollation);
         const c = await phase('collisions', () =>
           scanCollisions(client, target, cat, plan, dialect, reference),
         );
         if (c) risks.push(...c);
       }
-      const est = await phase('estimate', () =>
-        estimate(client, target, cat, plan, scanned, config.migrate.workers),
+      const est = await phase(
+        'estimate',
+        () => estimate(client, target, cat, plan, scanned, config.migrate.workers),
+        'low',
       );
       if (est) {
         report = { ...report, tables: est.tables, ...(est.estimate ? { estimate: est.estimate } : {}) };
