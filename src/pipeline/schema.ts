@@ -56,7 +56,7 @@ export function resolveDialect(config: Config, target?: TargetSession): Dialect 
 
 /** Introspect the source through an open client and build the plan. */
 export async function planWithClient(
-  client: pg.Client,
+  client: SourceClient,
   config: Config,
   dialect: Dialect,
 ): Promise<{ catalog: Catalog; plan: MigrationPlan }> {
