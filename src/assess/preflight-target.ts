@@ -188,6 +188,8 @@ export async function targetPreflight(
           ? `owned by a resumable run of plan ${plan?.fingerprint.slice(0, 12)}`
           : `${tables.length} table(s): ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}`,
   });
+  const planNames = new Set((plan?.tables ?? []).map((t) => t.target.toLowerCase()));
+  const planned = tables.length > 0 && tables.every((t) => planNames.has(t.toLowerCase()));
   if (tables.length > 0 && !owned)
     f.risks.push(
       blocking(
@@ -195,7 +197,7 @@ export async function targetPreflight(
         `the target database ${facts.database} has ${tables.length} table(s) no run of this plan owns`,
         tables.includes(RUNS_TABLE)
           ? 'A pg2my run exists there, but for a different plan (or its state cannot be read).'
-          : 'pg2my migrates into an empty database so that nothing existing is overwritten or mixed in.',
+          : `pg2my migrates into an empty database so that nothing existing is overwritten or mixed in.${planned ? ' The tables there are all tables of this plan (as `pg2my schema --apply` leaves them), but no run owns them.' : ''}`,
         'migrate refuses to start.',
         tables.includes(RUNS_TABLE)
           ? 'Run migrate with --restart to start over, or restore the config that run used.'

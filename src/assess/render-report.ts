@@ -174,7 +174,9 @@ export function renderText(report: AssessReport): string {
     out.push(`${tag.padEnd(9)}${r.id}${n}  ${r.title.replace(/[\r\n]+/g, ' ')}`);
     if (b.exampleKeys?.length) out.push(`         e.g. ${b.exampleKeys.join('; ').replace(/[\r\n]+/g, ' ')}`);
     if (r.status === 'open' && r.severity !== 'info')
-      out.push(`         fix: ${r.config ?? r.mitigation.replace(/[\r\n]+/g, ' ')}`);
+      out.push(
+        `         fix: ${r.config && !r.config.endsWith('…') ? r.config : r.mitigation.replace(/[\r\n]+/g, ' ')}`,
+      );
   }
   const failed = report.checks.filter((c) => c.status === 'fail' || c.status === 'warn');
   out.push('', `checks: ${report.checks.length - failed.length}/${report.checks.length} passed`);

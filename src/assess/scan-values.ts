@@ -90,7 +90,12 @@ function checksFor(tp: TablePlan, table: Table, types: Map<string, TargetType>):
         mitigation: () => ({
           text: 'Correct the values in PostgreSQL, or carry the column as text.',
           ...(ts
-            ? { config: 'types.timestamptz: datetime' }
+            ? {
+                config:
+                  st.name === 'timestamptz'
+                    ? 'types.timestamptz: datetime'
+                    : columnOverride(name, column, 'datetime(6)'),
+              }
             : { config: columnOverride(name, column, 'varchar(40)') }),
         }),
       });
