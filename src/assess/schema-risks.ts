@@ -64,6 +64,7 @@ const WARNING_SEVERITY: Readonly<Record<string, Severity>> = {
   ROW_SECURITY: 'medium',
   SEQUENCE_SEMANTICS: 'medium',
   PARTITIONED_TABLE: 'low',
+  TYPE_NOTE: 'info',
 };
 
 function tableByTarget(plan: MigrationPlan): Map<string, TablePlan> {
@@ -238,8 +239,8 @@ export function schemaRisks(catalog: Catalog, plan: MigrationPlan | undefined, d
       id: 'PLAN_WARNING',
       severity,
       status: 'open',
-      title: `${w.object}: ${w.code}`,
-      description: w.message,
+      title: `${w.object} (${w.code}): ${w.message}`,
+      description: `Planner warning ${w.code} on ${w.object}: ${w.message}`,
       impact:
         severity === 'blocking'
           ? 'The DDL fails on the target as planned; see the description.'
