@@ -41,6 +41,8 @@ export interface RunVerifyOptions {
   readonly plan?: MigrationPlan;
   /** The catalog behind `plan`, when the caller has it (saves a catalog query). */
   readonly catalog?: Catalog;
+  /** Rows per segment when verify cuts segments itself (no committed chunks). Default 100,000. */
+  readonly segmentRows?: number;
   /** The copy's committed chunks by target table; default: read from the target's state table. */
   readonly chunks?: ReadonlyMap<string, readonly ChunkRange[]>;
 }
@@ -138,6 +140,7 @@ export async function runVerify(opts: RunVerifyOptions): Promise<VerifyReport> {
         sample,
         bisectRows: config.verify.bisectRows,
         maxReportedRows: config.verify.maxReportedRows,
+        ...(opts.segmentRows ? { segmentRows: opts.segmentRows } : {}),
       },
       sink,
       runId,

@@ -158,6 +158,15 @@ export function myValue(c: ColumnNorm): string {
   }
 }
 
+/**
+ * The value as fetched for the row diff. Text columns go through CONVERT so that the driver sees a plain
+ * string (MariaDB marks JSON columns, and mysql2 would parse them into objects).
+ */
+function fetchValue(side: Side, c: ColumnNorm): string {
+  if (side === 'pg') return pgValue(c);
+  return c.kind === 'text' ? `CONVERT(${myValue(c)} USING utf8mb4)` : myValue(c);
+}
+
 /** md5 hex of the row's framed parts, as a PostgreSQL expression. */
 export function pgRowHash(t: TableShape): string {
   const utf8 = (x: string) => (t.sourceUtf8 ? x : `convert_to(${x}, 'UTF8')`);
@@ -295,7 +304,7 @@ export function bucketSql(side: Side, t: TableShape, prefix: string): Sql {
  */
 export function rowsSql(side: Side, t: TableShape, seg: Segment, opts: { limit?: number } = {}): Sql {
   const p = new Params(side);
-  const vals = t.columns.map((c, i) => `${side === 'pg' ? pgValue(c) : myValue(c)} AS c${i}`);
+  const vals = t.columns.map((c, i) => `${fetchValue(side, c)} AS c${i}`);
   const order =
     opts.limit !== undefined && t.key.length ? ` ORDER BY ${orderBy(side, t)} LIMIT ${opts.limit}` : '';
   if (seg.kind === 'hash') {
@@ -310,7 +319,7 @@ export function rowsSql(side: Side, t: TableShape, seg: Segment, opts: { limit?:
 /** Rows (as rowsSql) whose key is one of `keys` (canonical key texts). */
 export function rowsByKeysSql(side: Side, t: TableShape, keys: readonly (readonly string[])[]): Sql {
   const p = new Params(side);
-  const vals = t.columns.map((c, i) => `${side === 'pg' ? pgValue(c) : myValue(c)} AS c${i}`);
+  const vals = t.columns.map((c, i) => `${fetchValue(side, c)} AS c${i}`);
   const [hash, table] = side === 'pg' ? [pgRowHash(t), pgTable(t)] : [myRowHash(t), myTable(t)];
   const ors = keys.map((key) => {
     const conds = t.key.map((k, i) => `${keyExpr(side, k)} = ${keyParam(p, k, key[i] ?? '')}`);
@@ -321,7 +330,7 @@ export function rowsByKeysSql(side: Side, t: TableShape, keys: readonly (readonl
 }
 
 const keyValues = (side: Side, t: TableShape) =>
-  t.key.map((k, i) => `${side === 'pg' ? pgValue(k.col) : myValue(k.col)} AS k${i}`).join(', ');
+  t.key.map((k, i) => `${fetchValue(side, k.col)} AS k${i}`).join(', ');
 
 /** The key (canonical texts k0…) of the row at `offset` in key order within a range segment. */
 export function nthKeySql(side: Side, t: TableShape, seg: Segment, offset: number): Sql {

@@ -56,6 +56,14 @@ function describeMissing(op: DdlOp): StructureProblem {
   }
 }
 
+/**
+ * MariaDB's information_schema is utf8mb3: a 4-byte character in an ENUM label or a default reads back as
+ * `?`. Such a read-back is the planned value, not drift (the data check compares the labels byte for byte).
+ */
+export function infoSchemaSpelling(expected: string, actual: string): boolean {
+  return expected !== actual && expected.replace(/[\u{10000}-\u{10FFFF}]/gu, '?') === actual;
+}
+
 /** The plan's AUTO_INCREMENT columns, as (table, column) pairs. */
 export function autoIncrementColumns(plan: MigrationPlan): { table: string; column: string }[] {
   const out: { table: string; column: string }[] = [];
@@ -93,7 +101,7 @@ export function checkStructure(
     if (op.kind !== 'createTable' && !target.tables.has(op.table)) continue;
     problems.push(describeMissing(op));
   }
-  for (const d of cmp.drift) problems.push({ ...d });
+  for (const d of cmp.drift) if (!infoSchemaSpelling(d.expected, d.actual)) problems.push({ ...d });
   for (const f of autoIncrement) {
     if (f.max === null) continue;
     const t = target.tables.get(f.table);
