@@ -21,7 +21,7 @@ import {
 import { connectTarget, type TargetSession } from '../target/mysql/connect.js';
 import { introspectTarget } from '../target/mysql/introspect.js';
 import { myBeginSnapshot, myEndSnapshot, myMaxValues } from '../target/mysql/verify-queries.js';
-import type { SourceTypeInfo } from '../verify/normalize.js';
+import { sourceTypesFromCatalog } from '../verify/normalize.js';
 import { autoIncrementColumns, checkStructure } from '../verify/structure.js';
 import { type Lane, type VerifyLevel, type VerifyReport, verifyTables } from '../verify/verify.js';
 import { planFromSource, sourceSpec, targetSpec } from './schema.js';
@@ -45,20 +45,6 @@ export interface RunVerifyOptions {
   readonly segmentRows?: number;
   /** The copy's committed chunks by target table; default: read from the target's state table. */
   readonly chunks?: ReadonlyMap<string, readonly ChunkRange[]>;
-}
-
-function typesFromCatalog(catalog: Catalog): Map<string, Map<string, SourceTypeInfo>> {
-  return new Map(
-    catalog.tables.map((t) => [
-      `${t.schema}.${t.name}`,
-      new Map(
-        t.columns.map((c) => [
-          c.name,
-          { name: c.type.name, array: c.type.array !== undefined, enum: c.type.enum !== undefined },
-        ]),
-      ),
-    ]),
-  );
 }
 
 /** `pg2my verify`: compare the target with the source. Differences are in the report, not thrown. */
@@ -104,7 +90,7 @@ export async function runVerify(opts: RunVerifyOptions): Promise<VerifyReport> {
     const target = await introspectTarget(first.target);
     const sourceUtf8 = (await pgServerEncoding(first.source)).toUpperCase() === 'UTF8';
     const sourceTypes = catalog
-      ? typesFromCatalog(catalog)
+      ? sourceTypesFromCatalog(catalog)
       : await pgColumnBaseTypes(
           first.source,
           plan.tables.map((t) => t.source),

@@ -29,8 +29,18 @@
 // column's bytes (utf8mb4/ascii as planned).
 
 import type { QualifiedName } from '../catalog/model.js';
+import type { Dialect } from '../dialect/capabilities.js';
+import type { MigrationPlan, TablePlan, TargetColumn } from '../plan/model.js';
+import type { TargetTableInfo } from '../target/mysql/introspect.js';
 import { quoteIdent as myIdent } from '../target/mysql/quote.js';
-import { type ColumnNorm, isSafeAlphabet, type KeyOrder } from './normalize.js';
+import {
+  type ColumnNorm,
+  classifyColumn,
+  isSafeAlphabet,
+  type KeyOrder,
+  keyOrderOf,
+  type SourceTypeInfo,
+} from './normalize.js';
 
 export type Side = 'pg' | 'my';
 
@@ -61,6 +71,44 @@ export type Segment =
 export interface Sql {
   readonly text: string;
   readonly params: readonly string[];
+}
+
+/** The table as verify sees it. `src` gives each source column's base type (by source name). */
+export function tableShape(
+  t: TablePlan,
+  plan: MigrationPlan,
+  dialect: Dialect,
+  src: ReadonlyMap<string, SourceTypeInfo> | undefined,
+  target: TargetTableInfo | undefined,
+  sourceUtf8: boolean,
+): TableShape {
+  const create = plan.preData.find((o) => o.kind === 'createTable' && o.table === t.target);
+  const targetCols = new Map<string, TargetColumn>(
+    create?.kind === 'createTable' ? create.columns.map((c) => [c.name, c]) : [],
+  );
+  const columns = t.columns.map((c) => {
+    const tc: TargetColumn = targetCols.get(c.target) ?? {
+      name: c.target,
+      type: { name: 'LONGTEXT' },
+      nullable: true,
+      autoIncrement: false,
+    };
+    const info = src?.get(c.source) ?? {
+      name: c.sourceType.replace(/\[\]$/, ''),
+      array: c.sourceType.endsWith('[]'),
+      enum: false,
+    };
+    return classifyColumn(c, tc, info, dialect);
+  });
+  const key =
+    t.key.kind === 'ctid'
+      ? []
+      : t.key.columns.map((name) => {
+          const col = columns.find((c) => c.source === name)!;
+          const coll = target?.columns.find((c) => c.name === col.target)?.collation;
+          return { col, order: keyOrderOf(col, coll) };
+        });
+  return { source: t.source, target: t.target, columns, key: key.every((k) => k.col) ? key : [], sourceUtf8 };
 }
 
 /** PostgreSQL identifier quoting (as pg's escapeIdentifier). */

@@ -4,6 +4,7 @@
 // Invariant: two values that are equal in meaning normalise to the same text on PostgreSQL and MySQL/MariaDB;
 // a kind is chosen from the target type first, then the transform and the source base type.
 
+import type { Catalog } from '../catalog/model.js';
 import type { Dialect } from '../dialect/capabilities.js';
 import type { ColumnPlan, TargetColumn } from '../plan/model.js';
 
@@ -161,6 +162,21 @@ export function keyOrderOf(col: ColumnNorm, targetCollation: string | null | und
     default:
       return 'canonical';
   }
+}
+
+/** Source base types from a catalog, by `schema.table` then column name (as pgColumnBaseTypes reads them). */
+export function sourceTypesFromCatalog(catalog: Catalog): Map<string, Map<string, SourceTypeInfo>> {
+  return new Map(
+    catalog.tables.map((t) => [
+      `${t.schema}.${t.name}`,
+      new Map(
+        t.columns.map((c) => [
+          c.name,
+          { name: c.type.name, array: c.type.array !== undefined, enum: c.type.enum !== undefined },
+        ]),
+      ),
+    ]),
+  );
 }
 
 /** Kinds whose canonical text never holds `|` or starts with a digit-colon frame, so need no length prefix. */

@@ -5,12 +5,9 @@
 // both sides in flight together; segments of one table never overlap and together cover the whole table.
 
 import type { ChunkRange } from '../copy/chunk-range.js';
-import type { Dialect } from '../dialect/capabilities.js';
-import type { MigrationPlan, TablePlan, TargetColumn } from '../plan/model.js';
 import type { SourceClient } from '../source/postgres/connect.js';
 import { pgRows } from '../source/postgres/verify-queries.js';
 import type { TargetSession } from '../target/mysql/connect.js';
-import type { TargetTableInfo } from '../target/mysql/introspect.js';
 import { myRows } from '../target/mysql/verify-queries.js';
 import type { BisectPort, Checksum, Part, Sides } from './bisect.js';
 import { intMidpoint } from './bisect.js';
@@ -18,7 +15,6 @@ import * as q from './checksum-sql.js';
 import type { Segment, Side, Sql, TableShape } from './checksum-sql.js';
 import type { FetchedRow, RowDiff } from './compare-rows.js';
 import { diffByKey, diffMultiset } from './compare-rows.js';
-import { classifyColumn, keyOrderOf, type SourceTypeInfo } from './normalize.js';
 
 /** One verify session pair. */
 export interface Lane {
@@ -38,44 +34,6 @@ export function both<T>(
   read: (rows: (string | null)[][]) => T,
 ): Promise<[T, T]> {
   return Promise.all([run(lane, 'pg', build('pg')).then(read), run(lane, 'my', build('my')).then(read)]);
-}
-
-/** The table as verify sees it. `src` gives each source column's base type (by source name). */
-export function tableShape(
-  t: TablePlan,
-  plan: MigrationPlan,
-  dialect: Dialect,
-  src: ReadonlyMap<string, SourceTypeInfo> | undefined,
-  target: TargetTableInfo | undefined,
-  sourceUtf8: boolean,
-): TableShape {
-  const create = plan.preData.find((o) => o.kind === 'createTable' && o.table === t.target);
-  const targetCols = new Map<string, TargetColumn>(
-    create?.kind === 'createTable' ? create.columns.map((c) => [c.name, c]) : [],
-  );
-  const columns = t.columns.map((c) => {
-    const tc: TargetColumn = targetCols.get(c.target) ?? {
-      name: c.target,
-      type: { name: 'LONGTEXT' },
-      nullable: true,
-      autoIncrement: false,
-    };
-    const info = src?.get(c.source) ?? {
-      name: c.sourceType.replace(/\[\]$/, ''),
-      array: c.sourceType.endsWith('[]'),
-      enum: false,
-    };
-    return classifyColumn(c, tc, info, dialect);
-  });
-  const key =
-    t.key.kind === 'ctid'
-      ? []
-      : t.key.columns.map((name) => {
-          const col = columns.find((c) => c.source === name)!;
-          const coll = target?.columns.find((c) => c.name === col.target)?.collation;
-          return { col, order: keyOrderOf(col, coll) };
-        });
-  return { source: t.source, target: t.target, columns, key: key.every((k) => k.col) ? key : [], sourceUtf8 };
 }
 
 const readChecksum = (rows: (string | null)[][]): Checksum => ({

@@ -87,6 +87,8 @@ export function checkStructure(
   const cmp = comparePlan(plan, target, dialect);
   const problems: StructureProblem[] = [];
   for (const op of cmp.missing) {
+    // A table that is missing hides its indexes, keys, checks and counter: report the table once.
+    if (op.kind !== 'createTable' && !target.tables.has(op.table)) continue;
     if (op.kind === 'setAutoIncrement') {
       const got = target.tables.get(op.table)?.autoIncrement ?? null;
       problems.push({
@@ -97,8 +99,6 @@ export function checkStructure(
       });
       continue;
     }
-    // A table that is missing hides its indexes, keys and checks: report the table once.
-    if (op.kind !== 'createTable' && !target.tables.has(op.table)) continue;
     problems.push(describeMissing(op));
   }
   for (const d of cmp.drift) if (!infoSchemaSpelling(d.expected, d.actual)) problems.push({ ...d });

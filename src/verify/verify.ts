@@ -249,7 +249,7 @@ async function verifyTable(pool: LanePool, tp: TablePlan, input: VerifyTablesInp
   const o = input.options;
   const srcName = `${tp.source.schema}.${tp.source.name}`;
   const info = input.target.tables.get(tp.target);
-  const t = sg.tableShape(
+  const t = q.tableShape(
     tp,
     input.plan,
     input.dialect,
