@@ -1,0 +1,338 @@
+// buildPlan: the neutral PostgreSQL catalog → a MigrationPlan for one MySQL dialect. Pure and
+// deterministic: same catalog, dialect and options → byte-identical plan and fingerprint.
+// Pre-data creates each table with its primary key only; post-data adds unique and other indexes (all
+// tables), then per table FKs, CHECKs and the AUTO_INCREMENT start — FKs after every index, because a
+// FK may reference another table's UNIQUE key. Invariant: nothing is dropped without a NotConverted entry.
+
+import { createHash } from 'node:crypto';
+import { type Catalog, type Column, qualified, type Table } from '../catalog/model.js';
+import type { Dialect } from '../dialect/capabilities.js';
+import { MigrationError } from '../errors.js';
+import { isIndexable, MAX_ROW_BYTES, rowBytes, tableRowBytes } from './index-bytes.js';
+import { checkedCollation, commentProblem, type MappedColumn, mapColumn } from './map-column.js';
+import {
+  type DdlOp,
+  type Decision,
+  type KeyPlan,
+  type MigrationPlan,
+  PLAN_VERSION,
+  type RenamedIdentifier,
+  type TablePlan,
+} from './model.js';
+import { foldName, isReservedWord, NameScope, validateIdentifier } from './names.js';
+import type { PlanOptions } from './options.js';
+import {
+  analyseIndexes,
+  type Builder,
+  chooseAutoIncrement,
+  constraintOps,
+  indexOps,
+  keyColumnSets,
+  type TableState,
+  warnKeyBytes,
+} from './post-data.js';
+import { columnKind } from './translate-expr.js';
+
+interface Named {
+  readonly table: Table;
+  readonly target: string;
+  readonly colNames: ReadonlyMap<string, string>;
+}
+
+/**
+ * Plan the migration of `catalog` to `dialect`. Throws MigrationError (IDENTIFIER_INVALID, TYPE_UNMAPPABLE,
+ * DECISION_REQUIRED, CONFIG_INVALID) naming the object and the config key that resolves it.
+ */
+export function buildPlan(catalog: Catalog, dialect: Dialect, options: PlanOptions): MigrationPlan {
+  for (const [k, v] of Object.entries(options.collation))
+    if (v !== undefined) checkedCollation(v, `collation.${k}`);
+  const max = dialect.maxIdentifierLength;
+  const renamed: RenamedIdentifier[] = [];
+  const b: Builder = {
+    catalog,
+    dialect,
+    options,
+    warnings: [],
+    notConverted: [...catalog.notConverted],
+    renamed,
+    constraintNames: new NameScope('foreignKey', 'database', max, renamed),
+  };
+  const named = nameTables(catalog, max, b);
+  const candidates = new Map(catalog.tables.map((t) => [qualified(t), analyseIndexes(t)]));
+  const keys = keyColumnSets(catalog, candidates);
+
+  const states = new Map<string, TableState>();
+  const tables: TablePlan[] = [];
+  const preData: DdlOp[] = [];
+  const indexPass: DdlOp[] = [];
+  const decisions: Decision[] = [];
+  for (const n of named) {
+    const t = n.table;
+    const q = qualified(t);
+    const cands = candidates.get(q) ?? [];
+    const ai = chooseAutoIncrement(t, cands, b);
+    const mapped = mapTable(n, b, keys.key.get(q) ?? new Set(), keys.indexed.get(q) ?? new Set(), ai?.column);
+    for (const m of mapped) {
+      if (m.decision) decisions.push(m.decision);
+      b.notConverted.push(...m.notConverted);
+      b.warnings.push(...m.warnings);
+    }
+    const columns = new Map(mapped.map((m, i) => [t.columns[i]!.name, m.column]));
+    checkPrimaryKey(t, columns, b);
+    const state: TableState = {
+      table: t,
+      target: n.target,
+      colNames: n.colNames,
+      columns,
+      candidates: cands,
+      ...(ai ? { autoIncrement: ai } : {}),
+      exprColumns: new Map(
+        t.columns.map((c) => [c.name, { target: n.colNames.get(c.name)!, kind: columnKind(c.type) }]),
+      ),
+      indexNames: new NameScope('index', n.target, max, b.renamed, ['PRIMARY']),
+    };
+    states.set(q, state);
+    const { ops, createKeys } = indexOps(state, b);
+    indexPass.push(...ops);
+    preData.push(createTableOp(n, mapped, createKeys, b));
+    tables.push({
+      source: { schema: t.schema, name: t.name },
+      target: n.target,
+      columns: mapped.map((m) => m.plan),
+      key: keyPlan(t),
+      estimatedRows: t.estimatedRows,
+      totalBytes: t.totalBytes,
+    });
+    tableWarnings(t, n, b);
+  }
+  const constraintPass = [...states.values()].flatMap((s) => constraintOps(s, states, b));
+  const body = {
+    version: PLAN_VERSION,
+    dialect: dialect.name,
+    tables,
+    preData,
+    postData: [...indexPass, ...constraintPass],
+    decisions,
+    warnings: b.warnings,
+    renamed: b.renamed,
+    notConverted: b.notConverted,
+  };
+  return { ...body, fingerprint: createHash('sha256').update(canonicalJson(body)).digest('hex') };
+}
+
+/** Validate and allocate table and column names; two source names that meet on the target are an error. */
+function nameTables(catalog: Catalog, max: number, b: Builder): Named[] {
+  const tableNames = new NameScope('table', 'database', max, b.renamed);
+  const seen = new Map<string, string>();
+  return catalog.tables.map((t) => {
+    validateIdentifier(t.name, `table ${qualified(t)}`);
+    const other = seen.get(foldName(t.name));
+    if (other !== undefined) {
+      throw new MigrationError(
+        'IDENTIFIER_INVALID',
+        `Tables ${other} and ${qualified(t)} would both be named ${t.name} in the one target database (MySQL may compare table names case-insensitively, lower_case_table_names=1).`,
+        {
+          details: { tables: [other, qualified(t)] },
+          hint: 'Migrate one of the schemas in a separate run (schema filter), or rename one table in PostgreSQL.',
+        },
+      );
+    }
+    seen.set(foldName(t.name), qualified(t));
+    const target = tableNames.claim(t.name);
+    const columnNames = new NameScope('column', target, max, b.renamed);
+    const colSeen = new Map<string, string>();
+    const colNames = new Map<string, string>();
+    for (const c of t.columns) {
+      validateIdentifier(c.name, `column ${qualified(t)}.${c.name}`);
+      const prev = colSeen.get(foldName(c.name));
+      if (prev !== undefined) {
+        throw new MigrationError(
+          'IDENTIFIER_INVALID',
+          `Columns ${JSON.stringify(prev)} and ${JSON.stringify(c.name)} of ${qualified(t)} differ only by case; MySQL column names are case-insensitive.`,
+          {
+            details: { table: qualified(t), columns: [prev, c.name] },
+            hint: 'Rename one of the columns in PostgreSQL.',
+          },
+        );
+      }
+      colSeen.set(foldName(c.name), c.name);
+      colNames.set(c.name, columnNames.claim(c.name));
+    }
+    return { table: t, target, colNames };
+  });
+}
+
+/** Map every column; if the row would pass 65,535 bytes, store the widest non-key VARCHARs as TEXT. */
+function mapTable(
+  n: Named,
+  b: Builder,
+  key: ReadonlySet<string>,
+  indexed: ReadonlySet<string>,
+  ai: string | undefined,
+): MappedColumn[] {
+  const t = n.table;
+  const exprColumns = new Map(
+    t.columns.map((c) => [c.name, { target: n.colNames.get(c.name)!, kind: columnKind(c.type) }]),
+  );
+  const one = (c: Column, spill: boolean) => {
+    const dom = c.type.domain;
+    const domainDefault =
+      dom && b.catalog.domains.find((d) => d.schema === dom.schema && d.name === dom.name)?.default;
+    return mapColumn(c, {
+      dialect: b.dialect,
+      options: b.options,
+      schema: t.schema,
+      table: t.name,
+      targetName: n.colNames.get(c.name)!,
+      isKey: key.has(c.name),
+      isIndexed: indexed.has(c.name),
+      autoIncrement: ai === c.name,
+      spill,
+      ...(domainDefault !== undefined ? { domainDefault } : {}),
+      ...(ai !== undefined ? { autoIncrementColumn: ai } : {}),
+      exprColumns,
+    });
+  };
+  const mapped = t.columns.map((c) => one(c, false));
+  const size = () => tableRowBytes(mapped.map((m) => m.column));
+  if (size() <= MAX_ROW_BYTES) return mapped;
+  const order = mapped
+    .map((m, i) => ({ m, i }))
+    .filter(
+      ({ m, i }) =>
+        m.column.type.name === 'VARCHAR' && !key.has(t.columns[i]!.name) && !indexed.has(t.columns[i]!.name),
+    )
+    .sort((x, y) => rowBytes(y.m.column.type) - rowBytes(x.m.column.type) || x.i - y.i);
+  for (const { i } of order) {
+    if (size() <= MAX_ROW_BYTES) break;
+    const c = t.columns[i]!;
+    const again = one(c, true);
+    if (again.column.type.name === 'VARCHAR') continue;
+    mapped[i] = again;
+    b.warnings.push({
+      code: 'VARCHAR_AS_TEXT',
+      object: `${qualified(t)}.${c.name}`,
+      message: `stored as ${again.column.type.name}: the table's VARCHAR columns together pass MySQL's ${MAX_ROW_BYTES}-byte row size limit`,
+    });
+  }
+  if (size() > MAX_ROW_BYTES) {
+    b.warnings.push({
+      code: 'ROW_TOO_LARGE',
+      object: qualified(t),
+      message: `the row needs up to ${size()} bytes; MySQL allows ${MAX_ROW_BYTES}, so CREATE TABLE will fail — use columns["…"].type to store some columns as text`,
+    });
+  }
+  return mapped;
+}
+
+function checkPrimaryKey(t: Table, columns: ReadonlyMap<string, MappedColumn['column']>, b: Builder): void {
+  const pk = t.primaryKey;
+  if (!pk) return;
+  const types = pk.columns.map((c) => columns.get(c)!.type);
+  pk.columns.forEach((c, i) => {
+    if (isIndexable(types[i]!)) return;
+    const w = `${qualified(t)}.${c}`;
+    throw new MigrationError(
+      'TYPE_UNMAPPABLE',
+      `${w} is in the primary key but maps to ${types[i]!.name}, which MySQL cannot index. Set columns["${w}"].type to an indexable type (e.g. varchar(n)).`,
+      {
+        details: { table: qualified(t), column: c, type: types[i]!.name },
+        hint: `Set columns["${w}"].type in the config.`,
+      },
+    );
+  });
+  warnKeyBytes(b, `${qualified(t)}.${pk.name}`, types);
+}
+
+function createTableOp(
+  n: Named,
+  mapped: readonly MappedColumn[],
+  uniqueKeys: { name: string; columns: string[] }[],
+  b: Builder,
+): DdlOp {
+  const t = n.table;
+  let comment = t.comment;
+  const why = comment === undefined ? undefined : commentProblem(comment, 2048);
+  if (why !== undefined) {
+    b.notConverted.push({ kind: 'comment', schema: t.schema, name: t.name, reason: `table comment ${why}` });
+    comment = undefined;
+  }
+  return {
+    kind: 'createTable',
+    table: n.target,
+    columns: mapped.map((m) => m.column),
+    ...(t.primaryKey ? { primaryKey: { columns: t.primaryKey.columns.map((c) => n.colNames.get(c)!) } } : {}),
+    ...(uniqueKeys.length > 0 ? { uniqueKeys } : {}),
+    ...(comment !== undefined ? { comment } : {}),
+  };
+}
+
+function tableWarnings(t: Table, n: Named, b: Builder): void {
+  const q = qualified(t);
+  if (t.partitioning) {
+    const p = t.partitioning;
+    b.warnings.push({
+      code: 'PARTITIONED_TABLE',
+      object: q,
+      message: `partitioned by ${p.strategy} (${p.key}); becomes one unpartitioned MySQL table holding the rows of its partitions ${p.partitions.join(', ') || '(none)'}`,
+    });
+  }
+  if (t.rowSecurity) {
+    b.warnings.push({
+      code: 'ROW_SECURITY',
+      object: q,
+      message:
+        'row-level security is enabled; MySQL has none, so every user with SELECT on the table sees every row',
+    });
+  }
+  const reserved = [n.target, ...n.colNames.values()].filter(isReservedWord);
+  for (const word of reserved) {
+    b.warnings.push({
+      code: 'RESERVED_WORD',
+      object: word === n.target ? q : `${q}.${word}`,
+      message: `${word} is a reserved word in MySQL/MariaDB; pg2my quotes it, hand-written SQL must too`,
+    });
+  }
+}
+
+const INT_TYPES = new Set(['int2', 'int4', 'int8']);
+const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext']);
+
+/** How copy and verify split the table: PK, else first all-NOT-NULL unique key, else ctid. */
+export function keyPlan(t: Table): KeyPlan {
+  const col = (name: string) => t.columns.find((c) => c.name === name);
+  const notNull = (name: string) => {
+    const c = col(name);
+    return c !== undefined && (!c.nullable || (c.type.domain?.notNull ?? false));
+  };
+  const of = (columns: readonly string[]): KeyPlan => {
+    const c = columns.length === 1 ? col(columns[0]!) : undefined;
+    const scalar = c !== undefined && !c.type.array && !c.type.enum;
+    if (scalar && INT_TYPES.has(c.type.name)) return { kind: 'int', columns };
+    if (scalar && TEXT_TYPES.has(c.type.name)) return { kind: 'text', columns };
+    return { kind: 'composite', columns };
+  };
+  if (t.primaryKey) return of(t.primaryKey.columns);
+  const unique = t.uniques.find((u) => u.columns.every(notNull));
+  if (unique) return of(unique.columns);
+  const ix = t.indexes.find(
+    (i) =>
+      i.unique &&
+      i.method === 'btree' &&
+      i.predicate === undefined &&
+      i.columns.every((p) => p.column !== undefined && notNull(p.column)),
+  );
+  if (ix) return of(ix.columns.map((p) => p.column!));
+  return { kind: 'ctid', columns: [] };
+}
+
+/** JSON with object keys sorted at every level and undefined members left out: the fingerprint's input. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : canonicalJson(x))).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+}

@@ -1,0 +1,386 @@
+// PostgreSQL expression text (CHECK bodies, generated columns, defaults) → MySQL SqlFragment, for a
+// small whitelist: column refs, plain literals, comparisons, AND/OR/NOT, IS [NOT] NULL, IN / = ANY(ARRAY),
+// BETWEEN, + - * / %, CHAR_LENGTH/LOWER/UPPER/TRIM and casts that change nothing for the operand.
+// Invariants: the output is built only from AST nodes this file understands — source text never passes
+// through — and anything whose meaning could differ on MySQL (text ordering, numeric division, casts
+// that convert) is refused with a reason instead of translated approximately.
+
+import type { ColumnType } from '../catalog/model.js';
+import { type Ast, ParseError, parseExpr, type TypeName } from './expr-parse.js';
+import type { SqlFragment, SqlPart } from './model.js';
+
+/** Coarse operand kinds; `unknown` is an untyped string literal, as in PostgreSQL. */
+export type ExprKind = 'int' | 'num' | 'float' | 'text' | 'enum' | 'bool' | 'null' | 'unknown' | 'other';
+
+/** A column an expression may reference. */
+export interface ExprColumn {
+  /** Target column name. */
+  readonly target: string;
+  readonly kind: ExprKind;
+}
+
+/** How to resolve names in one expression. */
+export interface TranslateOptions {
+  /** The table's columns by source name. */
+  readonly columns: ReadonlyMap<string, ExprColumn>;
+  /** For domain CHECKs: the source column the VALUE keyword stands for. */
+  readonly valueColumn?: string;
+  /** Require a boolean result (CHECK constraints). Default false. */
+  readonly boolean?: boolean;
+}
+
+/** A MySQL fragment and the source columns it reads, or why there is none. */
+export type Translation =
+  | { readonly ok: true; readonly sql: SqlFragment; readonly columns: readonly string[] }
+  | { readonly ok: false; readonly reason: string };
+
+/** The coarse kind of a column of this PostgreSQL type, for expression typing. */
+export function columnKind(type: ColumnType): ExprKind {
+  if (type.array) return 'other';
+  if (type.enum) return 'enum';
+  switch (type.name) {
+    case 'int2':
+    case 'int4':
+    case 'int8':
+      return 'int';
+    case 'numeric':
+      return 'num';
+    case 'float4':
+    case 'float8':
+      return 'float';
+    case 'text':
+    case 'varchar':
+    case 'bpchar':
+    case 'citext':
+      return 'text';
+    case 'bool':
+      return 'bool';
+    default:
+      return 'other';
+  }
+}
+
+class Refused extends Error {}
+const refuse = (reason: string): never => {
+  throw new Refused(reason);
+};
+
+interface Out {
+  readonly sql: SqlPart[];
+  readonly kind: ExprKind;
+}
+
+const NUMERIC: ReadonlySet<ExprKind> = new Set(['int', 'num', 'float']);
+const TEXT_CASTS = new Set(['text', 'character varying', 'varchar']);
+const INT_CASTS = new Set(['integer', 'int', 'int4', 'bigint', 'int8', 'smallint', 'int2']);
+const NUM_CASTS = new Set(['numeric', 'decimal']);
+const INT_LITERAL = /^-?\d+$/;
+const NUM_LITERAL = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+function typeText(t: TypeName): string {
+  return (
+    (t.schema ? `${t.schema}.` : '') +
+    t.name +
+    (t.args.length ? `(${t.args.join(',')})` : '') +
+    '[]'.repeat(t.arrayDims)
+  );
+}
+
+class Translator {
+  readonly used = new Set<string>();
+  constructor(private readonly opts: TranslateOptions) {}
+
+  run(a: Ast): Out {
+    switch (a.t) {
+      case 'num':
+        if (/^\d+$/.test(a.text)) return { sql: [a.text], kind: 'int' };
+        if (NUM_LITERAL.test(a.text)) return { sql: [a.text], kind: 'num' };
+        return refuse(`floating-point literal ${a.text}`);
+      case 'str':
+        return { sql: [{ str: a.value }], kind: 'unknown' };
+      case 'bool':
+        return { sql: [a.value ? 'TRUE' : 'FALSE'], kind: 'bool' };
+      case 'null':
+        return { sql: ['NULL'], kind: 'null' };
+      case 'col':
+        return this.column(a.name, a.quoted);
+      case 'kw':
+        return refuse(`${a.name} is not allowed in a MySQL CHECK or generated column`);
+      case 'cast':
+        return this.cast(a.expr, a.type);
+      case 'func':
+        return this.func(a);
+      case 'unary':
+        return this.unary(a.op, a.expr);
+      case 'bin':
+        return this.binary(a.op, a.left, a.right);
+      case 'isnull': {
+        const e = this.run(a.expr);
+        return { sql: ['(', ...e.sql, a.not ? ' IS NOT NULL)' : ' IS NULL)'], kind: 'bool' };
+      }
+      case 'in':
+        return this.inList(a.expr, a.list, a.not);
+      case 'quant':
+        return this.quant(a.op, a.quant, a.expr, a.arg);
+      case 'between': {
+        const e = this.run(a.expr);
+        const lo = this.run(a.lo);
+        const hi = this.run(a.hi);
+        this.comparable('<', e, lo);
+        this.comparable('<', e, hi);
+        const kw = a.not ? ' NOT BETWEEN ' : ' BETWEEN ';
+        return { sql: ['(', ...e.sql, kw, ...lo.sql, ' AND ', ...hi.sql, ')'], kind: 'bool' };
+      }
+      case 'array':
+        return refuse('array values are only translated inside = ANY (ARRAY[…])');
+    }
+  }
+
+  private column(name: string, quoted: boolean): Out {
+    const source =
+      !quoted && name === 'value' && this.opts.valueColumn !== undefined ? this.opts.valueColumn : name;
+    const col = this.opts.columns.get(source);
+    if (!col) return refuse(`unknown column ${JSON.stringify(name)}`);
+    this.used.add(source);
+    return { sql: [{ ident: col.target }], kind: col.kind };
+  }
+
+  private cast(expr: Ast, type: TypeName): Out {
+    const name = type.name;
+    if (type.schema !== undefined || type.args.length > 0) return refuse(`cast to ${typeText(type)}`);
+    if (type.arrayDims > 0) return refuse(`cast to ${typeText(type)} outside = ANY (…)`);
+    const literal = expr.t === 'str' ? expr.value : undefined;
+    const inner = this.run(expr);
+    if (inner.kind === 'null') return inner;
+    if (TEXT_CASTS.has(name)) {
+      if (inner.kind === 'text' || inner.kind === 'unknown' || inner.kind === 'enum')
+        return { sql: inner.sql, kind: 'text' };
+      return refuse(`cast of a ${inner.kind} value to ${name} changes how it compares`);
+    }
+    if (INT_CASTS.has(name)) {
+      if (inner.kind === 'int') return inner;
+      if (literal !== undefined && INT_LITERAL.test(literal)) return { sql: [literal], kind: 'int' };
+      return refuse(`cast of a ${inner.kind} value to ${name} converts it`);
+    }
+    if (NUM_CASTS.has(name)) {
+      if (inner.kind === 'int' || inner.kind === 'num') return { sql: inner.sql, kind: 'num' };
+      if (literal !== undefined && NUM_LITERAL.test(literal)) return { sql: [literal], kind: 'num' };
+      return refuse(`cast of a ${inner.kind} value to ${name} converts it`);
+    }
+    return refuse(`cast to ${typeText(type)}`);
+  }
+
+  private func(a: Extract<Ast, { t: 'func' }>): Out {
+    if (a.schema !== undefined && a.schema !== 'pg_catalog')
+      return refuse(`function ${a.schema}.${a.name}()`);
+    const fn: Readonly<Record<string, [string, ExprKind]>> = {
+      length: ['CHAR_LENGTH', 'int'],
+      char_length: ['CHAR_LENGTH', 'int'],
+      character_length: ['CHAR_LENGTH', 'int'],
+      lower: ['LOWER', 'text'],
+      upper: ['UPPER', 'text'],
+      btrim: ['TRIM', 'text'],
+    };
+    const m = fn[a.name];
+    if (!m || a.args.length !== 1) return refuse(`function ${a.name}() with ${a.args.length} argument(s)`);
+    const arg = this.run(a.args[0]!);
+    if (arg.kind !== 'text' && arg.kind !== 'unknown' && arg.kind !== 'null') {
+      return refuse(`${a.name}() of a ${arg.kind} value`);
+    }
+    return { sql: [`${m[0]}(`, ...arg.sql, ')'], kind: m[1] };
+  }
+
+  private unary(op: '-' | '+' | 'NOT', expr: Ast): Out {
+    const e = this.run(expr);
+    if (op === 'NOT') {
+      if (e.kind !== 'bool' && e.kind !== 'null') return refuse(`NOT of a ${e.kind} value`);
+      return { sql: ['(NOT ', ...e.sql, ')'], kind: 'bool' };
+    }
+    if (e.kind !== 'int' && e.kind !== 'num' && e.kind !== 'float')
+      return refuse(`unary ${op} of a ${e.kind} value`);
+    return op === '+' ? e : { sql: ['(- ', ...e.sql, ')'], kind: e.kind };
+  }
+
+  private binary(op: string, l: Ast, r: Ast): Out {
+    const a = this.run(l);
+    const b = this.run(r);
+    if (op === 'AND' || op === 'OR') {
+      for (const x of [a, b])
+        if (x.kind !== 'bool' && x.kind !== 'null') return refuse(`${op} of a ${x.kind} value`);
+      return { sql: ['(', ...a.sql, ` ${op} `, ...b.sql, ')'], kind: 'bool' };
+    }
+    if (['+', '-', '*', '/', '%'].includes(op)) {
+      const intOnly = op === '/' || op === '%';
+      for (const x of [a, b]) {
+        if (intOnly ? x.kind !== 'int' : x.kind !== 'int' && x.kind !== 'num') {
+          return refuse(
+            intOnly
+              ? `${op} of a ${x.kind} value (MySQL divides differently unless both sides are integers)`
+              : `arithmetic on a ${x.kind} value`,
+          );
+        }
+      }
+      const kind: ExprKind = a.kind === 'int' && b.kind === 'int' ? 'int' : 'num';
+      const sqlOp = op === '/' ? 'DIV' : op;
+      return { sql: ['(', ...a.sql, ` ${sqlOp} `, ...b.sql, ')'], kind };
+    }
+    this.comparable(op, a, b);
+    return { sql: ['(', ...a.sql, ` ${op === '!=' ? '<>' : op} `, ...b.sql, ')'], kind: 'bool' };
+  }
+
+  /** Refuse comparisons whose result could differ on MySQL. */
+  private comparable(op: string, a: Out, b: Out): void {
+    if (a.kind === 'null' || b.kind === 'null') return;
+    const numericLike = (x: Out, y: Out) =>
+      NUMERIC.has(x.kind) &&
+      (NUMERIC.has(y.kind) || (y.kind === 'unknown' && y.sql.length === 1 && NUM_LITERAL.test(literalOf(y))));
+    if (numericLike(a, b) || numericLike(b, a)) return;
+    const textLike = (x: Out) => x.kind === 'text' || x.kind === 'unknown';
+    if (textLike(a) && textLike(b)) {
+      if (op === '=' || op === '<>' || op === '!=') return;
+      refuse(`text ordering (${op}) depends on the collation`);
+    }
+    if (a.kind === 'bool' && b.kind === 'bool' && (op === '=' || op === '<>' || op === '!=')) return;
+    refuse(`comparison of ${a.kind} with ${b.kind}`);
+  }
+
+  private inList(expr: Ast, list: readonly Ast[], not: boolean): Out {
+    const e = this.run(expr);
+    if (list.length === 0) return refuse('empty IN list');
+    const items = list.map((i) => this.run(i));
+    for (const i of items) this.comparable('=', e, i);
+    const sql: SqlPart[] = ['(', ...e.sql, not ? ' NOT IN (' : ' IN ('];
+    items.forEach((i, n) => {
+      sql.push(...(n > 0 ? [', '] : []), ...i.sql);
+    });
+    sql.push('))');
+    return { sql, kind: 'bool' };
+  }
+
+  private quant(op: string, quant: 'ANY' | 'ALL', expr: Ast, arg: Ast): Out {
+    const isIn = (op === '=' && quant === 'ANY') || ((op === '<>' || op === '!=') && quant === 'ALL');
+    if (!isIn) return refuse(`${op} ${quant} (…)`);
+    let array = arg;
+    let elemCast: TypeName | undefined;
+    if (array.t === 'cast' && array.type.arrayDims === 1 && array.expr.t === 'array') {
+      elemCast = { name: array.type.name, args: array.type.args, arrayDims: 0 };
+      if (array.type.schema !== undefined) return refuse(`cast to ${typeText(array.type)}`);
+      array = array.expr;
+    }
+    if (array.t !== 'array') return refuse(`${op} ${quant} over something other than ARRAY[…]`);
+    if (array.items.some((i) => i.t === 'array')) return refuse('multi-dimensional ARRAY in IN list');
+    const list = elemCast
+      ? array.items.map((i): Ast => ({ t: 'cast', expr: i, type: elemCast }))
+      : array.items;
+    return this.inList(expr, list, quant === 'ALL');
+  }
+}
+
+function literalOf(o: Out): string {
+  const p = o.sql[0];
+  return typeof p === 'object' && 'str' in p ? p.str : '';
+}
+
+/**
+ * Translate one PostgreSQL expression. Returns the MySQL fragment and the source columns it reads, or
+ * `{ ok: false, reason }` for anything outside the whitelist. Never throws for bad input.
+ */
+export function translateExpr(text: string, opts: TranslateOptions): Translation {
+  try {
+    const t = new Translator(opts);
+    const out = t.run(parseExpr(text));
+    if (opts.boolean === true && out.kind !== 'bool')
+      return { ok: false, reason: `result is ${out.kind}, not boolean` };
+    return { ok: true, sql: out.sql, columns: [...t.used].sort() };
+  } catch (e) {
+    if (e instanceof Refused || e instanceof ParseError) return { ok: false, reason: e.message };
+    throw e;
+  }
+}
+
+/** A column default as far as pg2my understands it. */
+export type DefaultExpr =
+  | { readonly kind: 'null' }
+  | { readonly kind: 'number'; readonly text: string }
+  | { readonly kind: 'string'; readonly value: string; readonly cast?: string }
+  | { readonly kind: 'bool'; readonly value: boolean }
+  | { readonly kind: 'now' }
+  | { readonly kind: 'current_date' }
+  | { readonly kind: 'uuid' }
+  | { readonly kind: 'nextval'; readonly sequence: string }
+  | { readonly kind: 'unsupported'; readonly reason: string };
+
+const NOW_FUNCS = new Set(['now', 'transaction_timestamp', 'statement_timestamp']);
+const UUID_FUNCS = new Set(['gen_random_uuid', 'uuid_generate_v4']);
+
+/** Classify a default expression as pg_get_expr prints it, e.g. `'x'::character varying`, `now()`. */
+export function parseDefault(text: string): DefaultExpr {
+  let ast: Ast;
+  try {
+    ast = parseExpr(text);
+  } catch (e) {
+    if (e instanceof ParseError) return { kind: 'unsupported', reason: e.message };
+    throw e;
+  }
+  return classify(ast);
+}
+
+function classify(a: Ast): DefaultExpr {
+  switch (a.t) {
+    case 'null':
+      return { kind: 'null' };
+    case 'bool':
+      return { kind: 'bool', value: a.value };
+    case 'num':
+      return NUM_LITERAL.test(a.text)
+        ? { kind: 'number', text: a.text }
+        : { kind: 'unsupported', reason: 'float literal' };
+    case 'str':
+      return { kind: 'string', value: a.value };
+    case 'unary': {
+      const inner = a.op === 'NOT' ? undefined : classify(a.expr);
+      if (inner?.kind === 'number')
+        return { kind: 'number', text: a.op === '-' ? negate(inner.text) : inner.text };
+      return { kind: 'unsupported', reason: 'expression' };
+    }
+    case 'cast': {
+      if (
+        a.type.name === 'date' &&
+        a.expr.t === 'cast' &&
+        a.expr.expr.t === 'str' &&
+        a.expr.expr.value === 'now'
+      ) {
+        return { kind: 'current_date' };
+      }
+      const inner = classify(a.expr);
+      if (inner.kind === 'null') return inner;
+      if (inner.kind === 'string' || inner.kind === 'number') {
+        const value = inner.kind === 'string' ? inner.value : inner.text;
+        return { kind: 'string', value, cast: typeText(a.type) };
+      }
+      return { kind: 'unsupported', reason: `cast to ${typeText(a.type)}` };
+    }
+    case 'kw':
+      if (a.name === 'CURRENT_TIMESTAMP' || a.name === 'LOCALTIMESTAMP') return { kind: 'now' };
+      if (a.name === 'CURRENT_DATE') return { kind: 'current_date' };
+      return { kind: 'unsupported', reason: a.name };
+    case 'func': {
+      const schemaOk = a.schema === undefined || a.schema === 'pg_catalog' || a.schema === 'public';
+      if (schemaOk && NOW_FUNCS.has(a.name) && a.args.length === 0) return { kind: 'now' };
+      if (schemaOk && UUID_FUNCS.has(a.name) && a.args.length === 0) return { kind: 'uuid' };
+      const arg = a.args[0];
+      if (schemaOk && a.name === 'nextval' && a.args.length === 1 && arg) {
+        const seq =
+          arg.t === 'cast' && arg.expr.t === 'str' ? arg.expr.value : arg.t === 'str' ? arg.value : undefined;
+        if (seq !== undefined) return { kind: 'nextval', sequence: seq };
+      }
+      return { kind: 'unsupported', reason: `function ${a.name}()` };
+    }
+    default:
+      return { kind: 'unsupported', reason: 'expression' };
+  }
+}
+
+function negate(text: string): string {
+  return text.startsWith('-') ? text.slice(1) : `-${text}`;
+}
