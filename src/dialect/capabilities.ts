@@ -43,8 +43,9 @@ export const MARIADB: Dialect = {
   // a plan that works on MariaDB also works on MySQL 8.
   maxIndexKeyBytes: 3072,
   keyCollation: 'utf8mb4_nopad_bin',
-  // MariaDB 10.11 has no case- and accent-sensitive NO PAD UCA collation; binary NO PAD keeps PostgreSQL's
-  // deterministic equality.
+  // Binary NO PAD keeps PostgreSQL's deterministic, byte-exact equality and exists on every MariaDB 10.6+.
+  // (10.10+ also has utf8mb4_uca1400_nopad_as_cs, a linguistic order with case/accent-sensitive equality;
+  // set `collation.text` to it when human sort order matters more than byte-exact comparison.)
   textCollation: 'utf8mb4_nopad_bin',
   jsonIsBinary: false,
   expressionDefaults: true,
