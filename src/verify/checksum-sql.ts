@@ -311,7 +311,9 @@ const orderBy = (side: Side, t: TableShape) => t.key.map((k) => keyExpr(side, k)
 /** `SELECT md5 AS m FROM table [range]`, filtered to the hash prefix: the rows of a segment with their hash. */
 function hashed(p: Params, t: TableShape, seg: Segment, extra = ''): string {
   const [hash, table] = p.side === 'pg' ? [pgRowHash(t), pgTable(t)] : [myRowHash(t), myTable(t)];
-  const inner = `SELECT ${extra}${hash} AS m FROM ${table}${rangeWhere(p, t, seg)}`;
+  // OFFSET 0 keeps PostgreSQL from inlining m into each of its uses (it would hash every row twice).
+  const fence = p.side === 'pg' ? ' OFFSET 0' : '';
+  const inner = `SELECT ${extra}${hash} AS m FROM ${table}${rangeWhere(p, t, seg)}${fence}`;
   return `(SELECT * FROM (${inner}) r${hashWhere(p, seg)})`;
 }
 
@@ -326,7 +328,7 @@ export function checksumSql(side: Side, t: TableShape, seg: Segment): Sql {
   const src = hashed(p, t, seg);
   const text =
     side === 'pg'
-      ? `SELECT count(*)::text AS n, ${pgSum} AS s FROM (SELECT ${pgH} AS h FROM ${src} q1) q`
+      ? `SELECT count(*)::text AS n, ${pgSum} AS s FROM (SELECT ${pgH} AS h FROM ${src} q1 OFFSET 0) q`
       : `SELECT COUNT(*) AS n, COALESCE(SUM(h), 0) AS s FROM (SELECT ${myH} AS h FROM ${src} q1) q`;
   return { text, params: p.list };
 }
@@ -341,16 +343,22 @@ export function bucketSql(side: Side, t: TableShape, prefix: string): Sql {
   const len = prefix.length + 1;
   const text =
     side === 'pg'
-      ? `SELECT b, count(*)::text AS n, ${pgSum} AS s FROM (SELECT left(m, ${len}) AS b, ${pgH} AS h FROM ${src} q1) q GROUP BY b ORDER BY b`
+      ? `SELECT b, count(*)::text AS n, ${pgSum} AS s FROM (SELECT left(m, ${len}) AS b, ${pgH} AS h FROM ${src} q1 OFFSET 0) q GROUP BY b ORDER BY b`
       : `SELECT b, COUNT(*) AS n, COALESCE(SUM(h), 0) AS s FROM (SELECT LEFT(m, ${len}) AS b, ${myH} AS h FROM ${src} q1) q GROUP BY b ORDER BY b`;
   return { text, params: p.list };
 }
 
 /**
  * The rows of a segment: one column per table column (canonical text, in `t.columns` order) and the row
- * hash last. With `limit`, the first `limit` rows in key order (range segments only).
+ * hash last (or '' with `hash: false`, range segments only). With `limit`, the first `limit` rows in key
+ * order (range segments only).
  */
-export function rowsSql(side: Side, t: TableShape, seg: Segment, opts: { limit?: number } = {}): Sql {
+export function rowsSql(
+  side: Side,
+  t: TableShape,
+  seg: Segment,
+  opts: { limit?: number; hash?: boolean } = {},
+): Sql {
   const p = new Params(side);
   const vals = t.columns.map((c, i) => `${fetchValue(side, c)} AS c${i}`);
   const order =
@@ -360,7 +368,9 @@ export function rowsSql(side: Side, t: TableShape, seg: Segment, opts: { limit?:
     return { text: `SELECT * FROM ${src} q`, params: p.list };
   }
   const [hash, table] = side === 'pg' ? [pgRowHash(t), pgTable(t)] : [myRowHash(t), myTable(t)];
-  const text = `SELECT ${vals.join(', ')}, ${hash} AS m FROM ${table}${rangeWhere(p, t, seg)}${order}`;
+  // Without the hash (full level: every value is compared anyway) m is '' and each server saves an md5 per row.
+  const m = opts.hash === false ? "''" : hash;
+  const text = `SELECT ${vals.join(', ')}, ${m} AS m FROM ${table}${rangeWhere(p, t, seg)}${order}`;
   return { text, params: p.list };
 }
 

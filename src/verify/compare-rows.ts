@@ -64,8 +64,8 @@ export function differingColumns(
 }
 
 /**
- * Diff rows by key. `keyIdx` are the positions of the key columns in `columns`. Rows whose hashes are
- * equal are equal without comparing values (the hash covers every column).
+ * Diff rows by key. `keyIdx` are the positions of the key columns in `columns`. Rows whose (non-empty)
+ * hashes are equal are equal without comparing values (the hash covers every column).
  */
 export function diffByKey(
   columns: readonly Pick<ColumnNorm, 'target' | 'compare'>[],
@@ -90,7 +90,7 @@ export function diffByKey(
       missing.push(key);
       continue;
     }
-    if (other.hash === row.hash) continue;
+    if (other.hash === row.hash && row.hash !== '') continue;
     const cols = differingColumns(columns, row, other);
     if (cols.length > 0) different.push({ key, columns: cols });
   }

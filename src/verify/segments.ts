@@ -201,11 +201,17 @@ export async function fullRange(
   let lo = seg.lo;
   for (;;) {
     const src = readRows(
-      await run(lane, 'pg', q.rowsSql('pg', t, { kind: 'range', lo, hi: seg.hi }, { limit: pageRows })),
+      await run(
+        lane,
+        'pg',
+        q.rowsSql('pg', t, { kind: 'range', lo, hi: seg.hi }, { limit: pageRows, hash: false }),
+      ),
     );
     const last = src[src.length - 1];
     const hi = src.length < pageRows || !last ? seg.hi : keyIdx.map((i) => last.values[i] ?? '');
-    const tgt = readRows(await run(lane, 'my', q.rowsSql('my', t, { kind: 'range', lo, hi })));
+    const tgt = readRows(
+      await run(lane, 'my', q.rowsSql('my', t, { kind: 'range', lo, hi }, { hash: false })),
+    );
     rowsSource += src.length;
     rowsTarget += tgt.length;
     diffs.push(diffByKey(t.columns, keyIdx, src, tgt));
