@@ -58,6 +58,8 @@ fi
 # 2. Servers (installs PostgreSQL/MariaDB with apt-get if missing; a fast no-op when already running).
 servers_ok=1
 run_step "servers" npx tsx scripts/servers.ts start || servers_ok=0
+# Debian Chromium for the report.html rendering test (a no-op when installed).
+run_step "chromium" bash scripts/install-chromium.sh
 
 # 3-5. Static checks and build: failures are recorded, the tests still run.
 run_step "lint+format (biome)" npx biome check .
