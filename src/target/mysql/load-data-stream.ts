@@ -52,6 +52,10 @@ export class CopyTextToLoadData extends Transform {
   bytes = 0;
   /** Bytes of LOAD DATA input produced so far. */
   bytesOut = 0;
+  /** Longest row seen so far, in COPY text bytes with its newline (what max_allowed_packet must hold). */
+  maxRowBytes = 0;
+  /** Input offset at which the current row started. */
+  #rowStart = 0;
   /** The previous chunk ended with a backslash whose escaped byte has not arrived yet. */
   #pendingBackslash = false;
   /** Last input byte, to check that the stream ends with a newline. */
@@ -71,7 +75,14 @@ export class CopyTextToLoadData extends Transform {
     const base = this.bytes;
     this.bytes += len;
     this.#lastByte = chunk[len - 1]!;
-    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) this.rows++;
+    let rowStart = this.#rowStart;
+    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) {
+      this.rows++;
+      const rowBytes = base + i + 1 - rowStart;
+      if (rowBytes > this.maxRowBytes) this.maxRowBytes = rowBytes;
+      rowStart = base + i + 1;
+    }
+    this.#rowStart = rowStart;
 
     // A backslash left over from the previous chunk pairs with this chunk's first byte.
     let prefix = -1; // replacement byte, or -1 for none

@@ -1,0 +1,445 @@
+// The copy step: lanes (one snapshot reader + one target session each) take chunk cursors off one queue,
+// biggest tables first, big tables split into sub-ranges so lanes also work inside one table. Each chunk is
+// streamed COPY → LOAD DATA and committed with its checkpoint; transient faults roll the chunk back and
+// retry it with backoff on fresh connections, after first re-reading its checkpoint (a lost COMMIT may
+// have landed). Invariants: a chunk is written at most once (checkpoint in the same transaction); every
+// range handed out is eventually committed or the step fails; connections are closed on every path.
+
+import { to as copyTo } from 'pg-copy-streams';
+import type { Config } from '../config/schema.js';
+import type { ConnectionSpec } from '../config/urls.js';
+import type { ChunkRange, CommittedChunk } from '../copy/chunk-range.js';
+import {
+  type Gap,
+  nextChunkRows,
+  splitBlocks,
+  splitGap,
+  splitIntRange,
+  uncoveredRanges,
+} from '../copy/chunks.js';
+import { type Cursor, CtidCursor, IntCursor, type KeyReader, KeyCursor } from '../copy/cursors.js';
+import { isMigrationError, MigrationError } from '../errors.js';
+import type { EventSink } from '../events.js';
+import type { TablePlan } from '../plan/model.js';
+import { type RetryClass, retry } from '../runtime/retry.js';
+import { classifyPgError } from '../source/postgres/classify-error.js';
+import type { SourceClient } from '../source/postgres/connect.js';
+import {
+  copiedColumns,
+  copyChunkSql,
+  heapBlocks,
+  intKeyRange,
+  keyAtRow,
+  nthKeyAfter,
+} from '../source/postgres/read-chunk.js';
+import { closeReader, type SourceSnapshot } from '../source/postgres/snapshot.js';
+import { classifyMysqlError } from '../target/mysql/classify-error.js';
+import { connectTarget, type TargetSession } from '../target/mysql/connect.js';
+import { findChunk } from '../target/mysql/state-table.js';
+import { ChunkWriteError, writeChunk } from '../target/mysql/write-chunk.js';
+
+export interface CopyInput {
+  readonly tables: readonly TablePlan[];
+  readonly config: Config;
+  readonly runId: string;
+  readonly sink: EventSink;
+  readonly signal?: AbortSignal;
+  readonly snapshot: SourceSnapshot;
+  readonly target: ConnectionSpec;
+  readonly method: 'load-data' | 'insert';
+  /** Chunks committed by earlier runs, by target table. */
+  readonly committed: ReadonlyMap<string, readonly CommittedChunk[]>;
+}
+
+export interface TableCopy {
+  readonly table: string;
+  /** Rows in the target table: committed earlier plus copied now. */
+  readonly rows: number;
+  readonly rowsCopied: number;
+  readonly bytes: number;
+  readonly chunks: number;
+  readonly skippedChunks: number;
+}
+
+export interface CopyResult {
+  readonly tables: readonly TableCopy[];
+  readonly rows: number;
+  readonly bytes: number;
+  readonly ms: number;
+  /** Every committed chunk (earlier and now), by target table, for verify's segments. */
+  readonly chunks: ReadonlyMap<string, readonly ChunkRange[]>;
+}
+
+/** A lane's two sessions, opened lazily and thrown away after any failure. */
+class Lane {
+  reader: SourceClient | undefined;
+  target: TargetSession | undefined;
+  constructor(private readonly input: CopyInput) {}
+  async open(): Promise<{ reader: SourceClient; target: TargetSession }> {
+    this.reader ??= await this.input.snapshot.openReader();
+    this.target ??= await connectTarget(this.input.target, {
+      connectTimeoutMs: this.input.config.connectTimeoutMs,
+    });
+    return { reader: this.reader, target: this.target };
+  }
+  async discard(): Promise<void> {
+    const { reader, target } = this;
+    this.reader = undefined;
+    this.target = undefined;
+    if (reader) {
+      // A reader can be stuck in COPY: end the socket rather than wait for a clean COMMIT.
+      (reader as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      await reader.end().catch(() => {});
+    }
+    if (target) target.conn.destroy();
+  }
+  async close(): Promise<void> {
+    if (this.reader) await closeReader(this.reader);
+    if (this.target) await this.target.conn.end().catch(() => this.target?.conn.destroy());
+    this.reader = undefined;
+    this.target = undefined;
+  }
+}
+
+/** transient / permanent / unknown for a copy failure, from both sides' tables. */
+function classifyCopyError(
+  e: unknown,
+  flavour: TargetSession['flavour'] | undefined,
+  maxPacket: number | undefined,
+): RetryClass {
+  if (isMigrationError(e)) return e.retryable ? 'transient' : 'permanent';
+  const w = e instanceof ChunkWriteError ? e : undefined;
+  const inner = w ? w.cause : e;
+  const my = classifyMysqlError(inner, {
+    ...(flavour ? { flavour } : {}),
+    ...(w && w.bytesSent > 0 ? { bytesSent: w.bytesSent } : {}),
+    ...(maxPacket ? { maxAllowedPacket: maxPacket } : {}),
+    duringCommit: w?.phase === 'commit',
+  });
+  const pg = classifyPgError(inner);
+  // Indeterminate (a lost COMMIT) is safe to retry here: every retry re-reads the checkpoint first.
+  const cls = (c: { class: string }) => (c.class === 'indeterminate' ? 'transient' : c.class);
+  if (cls(my) === 'permanent' && my.kind !== 'unknown') return 'permanent';
+  if (cls(pg) === 'permanent' && pg.kind !== 'unknown') return 'permanent';
+  if (cls(my) === 'transient' || cls(pg) === 'transient') return 'transient';
+  return 'unknown';
+}
+
+function permanentError(
+  e: unknown,
+  t: TablePlan,
+  c: ChunkRange | undefined,
+  flavour: TargetSession['flavour'] | undefined,
+  maxPacket: number | undefined,
+): unknown {
+  if (isMigrationError(e)) return e;
+  const w = e instanceof ChunkWriteError ? e : undefined;
+  const inner = w ? w.cause : e;
+  const my = classifyMysqlError(inner, {
+    ...(flavour ? { flavour } : {}),
+    ...(w && w.bytesSent > 0 ? { bytesSent: w.bytesSent } : {}),
+    ...(maxPacket ? { maxAllowedPacket: maxPacket } : {}),
+  });
+  const where = `table ${t.target}${c ? ` chunk ${c.no}` : ''}`;
+  const message = inner instanceof Error ? inner.message : String(inner);
+  if (my.kind === 'packet-too-large') {
+    return new MigrationError(
+      'DATA_REJECTED',
+      `Copying ${where}: a row is larger than the target's max_allowed_packet (${maxPacket} bytes).`,
+      {
+        cause: inner,
+        details: { table: t.target, chunk: c?.no ?? null },
+        hint: 'Raise max_allowed_packet on the target (SET GLOBAL max_allowed_packet = 1073741824) and run migrate again to resume.',
+      },
+    );
+  }
+  const pg = classifyPgError(inner);
+  const kind = my.kind !== 'unknown' ? my.kind : pg.kind;
+  const code =
+    kind === 'auth' || kind === 'permission'
+      ? 'PERMISSION_DENIED'
+      : kind === 'data'
+        ? 'DATA_REJECTED'
+        : 'INTERNAL';
+  return new MigrationError(code, `Copying ${where} failed: ${message}`, {
+    cause: inner,
+    details: { table: t.target, chunk: c?.no ?? null, kind },
+    ...((my.hint ?? pg.hint) ? { hint: (my.hint ?? pg.hint)! } : {}),
+  });
+}
+
+interface TableState {
+  readonly plan: TablePlan;
+  pending: number;
+  rowsSkipped: number;
+  rowsCopied: number;
+  bytes: number;
+  chunks: number;
+  skippedChunks: number;
+  readonly started: number;
+  readonly committed: ChunkRange[];
+}
+
+/** Cursors over the uncovered gaps of a table; big fresh integer/ctid gaps are split across lanes. */
+async function cursorsFor(
+  t: TablePlan,
+  gaps: readonly Gap[],
+  coordinator: SourceClient,
+  parts: number,
+): Promise<Cursor[]> {
+  const out: Cursor[] = [];
+  for (const gap of gaps) {
+    if (t.key.kind === 'int') {
+      const r = await intKeyRange(coordinator, t, gap.lo, gap.hi);
+      const density = r && r.max > r.min ? Math.max(1e-9, t.estimatedRows / Number(r.max - r.min + 1n)) : 1;
+      const bounds = r ? splitIntRange(r.min, r.max, parts) : [];
+      for (const sub of splitGap(
+        gap,
+        bounds.map((b) => [b]),
+      ))
+        out.push(new IntCursor(t, sub, density));
+    } else if (t.key.kind === 'ctid') {
+      const { blocks, rowsPerBlock } = await heapBlocks(coordinator, t);
+      const whole = gap.lo === null && gap.hi === null;
+      const bounds = whole ? splitBlocks(blocks, parts) : [];
+      for (const sub of splitGap(
+        gap,
+        bounds.map((b) => [b]),
+      ))
+        out.push(new CtidCursor(t, sub, blocks, rowsPerBlock));
+    } else out.push(new KeyCursor(t, gap));
+  }
+  return out;
+}
+
+/** Copy every table's uncovered ranges. Throws the first permanent failure (other lanes stop after their chunk). */
+export async function copyTables(input: CopyInput): Promise<CopyResult> {
+  const { config, sink, runId } = input;
+  const started = performance.now();
+  const workers = config.migrate.workers;
+  const sizing = {
+    chunkSeconds: config.migrate.chunkSeconds,
+    initialChunkRows: config.migrate.initialChunkRows,
+    maxChunkRows: config.migrate.maxChunkRows,
+  };
+  const order = [...input.tables].sort(
+    (a, b) => b.totalBytes - a.totalBytes || b.estimatedRows - a.estimatedRows,
+  );
+  const states = new Map<string, TableState>();
+  const queue: Cursor[] = [];
+  const coordinator = input.snapshot.coordinator;
+
+  for (const t of order) {
+    const committed = [...(input.committed.get(t.target) ?? [])];
+    const st: TableState = {
+      plan: t,
+      pending: 0,
+      rowsSkipped: 0,
+      rowsCopied: 0,
+      bytes: 0,
+      chunks: 0,
+      skippedChunks: committed.length,
+      started: performance.now(),
+      committed: [...committed],
+    };
+    states.set(t.target, st);
+    sink({
+      runId,
+      step: 'copy',
+      event: 'table.started',
+      level: 'info',
+      msg: `${t.target}: about ${t.estimatedRows} rows`,
+      table: t.target,
+      data: { rowsEstimated: t.estimatedRows, bytesEstimated: t.totalBytes, resumedChunks: committed.length },
+    });
+    for (const c of committed) {
+      st.rowsSkipped += c.rows;
+      sink({
+        runId,
+        step: 'copy',
+        event: 'chunk.skipped',
+        level: 'debug',
+        msg: `${t.target} chunk ${c.no} already copied (${c.rows} rows)`,
+        table: t.target,
+        chunk: String(c.no),
+        data: { rows: c.rows, bytes: c.bytes, copiedBy: c.runId },
+      });
+    }
+    const gaps = uncoveredRanges(committed);
+    const big = t.estimatedRows >= 2 * sizing.initialChunkRows;
+    const cursors = await cursorsFor(t, gaps, coordinator, big ? workers : 1);
+    st.pending = cursors.length;
+    queue.push(...cursors);
+    if (cursors.length === 0) finishTable(st);
+  }
+
+  function finishTable(st: TableState): void {
+    sink({
+      runId,
+      step: 'copy',
+      event: 'table.finished',
+      level: 'info',
+      msg: `${st.plan.target}: ${st.rowsSkipped + st.rowsCopied} rows`,
+      table: st.plan.target,
+      data: {
+        rows: st.rowsSkipped + st.rowsCopied,
+        rowsCopied: st.rowsCopied,
+        chunks: st.chunks,
+        skippedChunks: st.skippedChunks,
+        ms: Math.round(performance.now() - st.started),
+      },
+    });
+  }
+
+  let failure: unknown;
+  const policy = {
+    maxAttempts: config.migrate.retry.maxAttempts,
+    baseMs: config.migrate.retry.baseMs,
+    capMs: config.migrate.retry.capMs,
+    budgetMs: config.migrate.retry.budgetSeconds * 1000,
+  };
+
+  async function runCursor(lane: Lane, cursor: Cursor): Promise<void> {
+    const t = cursor.table;
+    const st = states.get(t.target)!;
+    let target: number | undefined;
+    let observed: { rows: number; ms: number } | undefined;
+    while (!cursor.done && failure === undefined) {
+      target = nextChunkRows(target, observed, sizing);
+      const rowsWanted = target;
+      let range: ChunkRange | null | undefined;
+      let flavour: TargetSession['flavour'] | undefined;
+      let maxPacket: number | undefined;
+      const t0 = performance.now();
+      const outcome = await retry(
+        async (attempt) => {
+          const s = await lane.open();
+          flavour = s.target.flavour;
+          maxPacket = s.target.maxAllowedPacket;
+          try {
+            if (range === undefined) {
+              const reader: KeyReader = {
+                intKeyRange: (lo, hi) => intKeyRange(s.reader, t, lo, hi),
+                nthKeyAfter: (lo, hi, n) => nthKeyAfter(s.reader, t, lo, hi, n),
+              };
+              range = await cursor.next(reader, rowsWanted);
+            }
+            if (range === null) return null;
+            const c = range;
+            if (attempt > 1) {
+              const found = await findChunk(s.target.conn, c.table, c.no);
+              if (found) return { ...found, recovered: true };
+            }
+            const stream = s.reader.query(copyTo(copyChunkSql(t, c)));
+            const written = await writeChunk(s.target, {
+              chunk: c,
+              columns: copiedColumns(t),
+              method: input.method,
+              runId,
+              source: stream,
+              keyColumns: t.key.columns,
+              keyAtRow: async (n) => {
+                const fresh = await input.snapshot.openReader();
+                try {
+                  return await keyAtRow(fresh, t, c, n);
+                } finally {
+                  await closeReader(fresh);
+                }
+              },
+            });
+            return { ...written, recovered: false };
+          } catch (e) {
+            await lane.discard();
+            throw e;
+          }
+        },
+        policy,
+        {
+          classify: (e) => classifyCopyError(e, flavour, maxPacket),
+          ...(input.signal ? { signal: input.signal } : {}),
+          what: `copy of ${t.target}${range ? ` chunk ${range.no}` : ''}`,
+          onRetry: (info) =>
+            sink({
+              runId,
+              step: 'copy',
+              event: 'chunk.retried',
+              level: 'warn',
+              msg: `${t.target}${range ? ` chunk ${range.no}` : ''}: attempt ${info.attempt} failed (${info.error instanceof Error ? info.error.message : String(info.error)}); retrying in ${info.delayMs} ms`,
+              table: t.target,
+              ...(range ? { chunk: String(range.no) } : {}),
+              data: { attempt: info.attempt, delayMs: info.delayMs, class: info.class },
+            }),
+        },
+      ).catch((e: unknown) => {
+        throw permanentError(e, t, range ?? undefined, flavour, maxPacket);
+      });
+      if (outcome === null || !range) break;
+      const ms = performance.now() - t0;
+      observed = { rows: outcome.rows, ms };
+      cursor.observe(range, outcome.rows);
+      st.committed.push(range);
+      st.rowsCopied += outcome.rows;
+      st.bytes += outcome.bytes;
+      st.chunks++;
+      sink({
+        runId,
+        step: 'copy',
+        event: 'chunk.copied',
+        level: 'debug',
+        msg: `${t.target} chunk ${range.no}: ${outcome.rows} rows`,
+        table: t.target,
+        chunk: String(range.no),
+        data: {
+          rows: outcome.rows,
+          bytes: outcome.bytes,
+          ms: Math.round(ms),
+          lo: range.lo,
+          hi: range.hi,
+          recovered: outcome.recovered,
+        },
+      });
+    }
+  }
+
+  async function laneLoop(): Promise<void> {
+    const lane = new Lane(input);
+    const onAbort = () => void lane.discard();
+    input.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      for (let cursor = queue.shift(); cursor && failure === undefined; cursor = queue.shift()) {
+        try {
+          await runCursor(lane, cursor);
+        } catch (e) {
+          failure ??= e;
+          return;
+        }
+        const st = states.get(cursor.table.target)!;
+        if (--st.pending === 0) finishTable(st);
+      }
+    } finally {
+      input.signal?.removeEventListener('abort', onAbort);
+      await lane.close();
+    }
+  }
+
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(workers, queue.length || 1)) }, () => laneLoop()),
+  );
+  if (failure !== undefined) throw failure;
+
+  const tables = [...states.values()].map((st) => ({
+    table: st.plan.target,
+    rows: st.rowsSkipped + st.rowsCopied,
+    rowsCopied: st.rowsCopied,
+    bytes: st.bytes,
+    chunks: st.chunks,
+    skippedChunks: st.skippedChunks,
+  }));
+  return {
+    tables,
+    rows: tables.reduce((s, t) => s + t.rowsCopied, 0),
+    bytes: tables.reduce((s, t) => s + t.bytes, 0),
+    ms: Math.round(performance.now() - started),
+    chunks: new Map([...states.values()].map((st) => [st.plan.target, st.committed])),
+  };
+}

@@ -1,0 +1,265 @@
+// The target side of a chunk: stream COPY text into LOAD DATA LOCAL INFILE (or multi-row INSERTs when
+// local_infile is off), check that nothing was skipped or changed, record the checkpoint, and COMMIT, all
+// in one transaction. LOAD DATA LOCAL turns duplicate keys and bad values into warnings even in strict
+// mode, so a chunk commits only if rows affected = rows read AND there are zero warnings.
+// Invariants: memory is bounded (the socket's write buffer gates the source stream); any failure rolls
+// the whole chunk back; a rejected value is a DATA_REJECTED error naming table, column and key.
+
+import { Transform, type TransformCallback, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type mysql from 'mysql2/promise';
+import type { ChunkRange } from '../../copy/chunk-range.js';
+import { CopyTextRows } from '../../copy/copy-text.js';
+import { MigrationError } from '../../errors.js';
+import type { ColumnPlan } from '../../plan/model.js';
+import type { TargetSession } from './connect.js';
+import { createLoadDataTranscoder, loadDataLocalSql } from './load-data-stream.js';
+import { quoteIdent } from './quote.js';
+import { recordChunk } from './state-table.js';
+
+/** Bytes allowed in the MySQL socket's write buffer before the source stream is paused. */
+const SOCKET_HIGH_WATER = 4 * 1024 * 1024;
+
+export interface ChunkWrite {
+  readonly chunk: ChunkRange;
+  /** Copied columns in COPY field order. */
+  readonly columns: readonly ColumnPlan[];
+  readonly method: 'load-data' | 'insert';
+  readonly runId: string;
+  /** COPY text of the chunk's rows. */
+  readonly source: Readable;
+  /** The key of the n-th row (1-based) of the chunk, for error messages. */
+  readonly keyAtRow: (n: number) => Promise<string[] | undefined>;
+  /** Source key column names, for error messages. */
+  readonly keyColumns: readonly string[];
+}
+
+export interface ChunkWritten {
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+/** Where a failure happened, for the classifier (a lost COMMIT has an unknown outcome). */
+export class ChunkWriteError extends Error {
+  constructor(
+    readonly phase: 'load' | 'commit',
+    readonly bytesSent: number,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/** SET expression for a column loaded through a user variable, or undefined when stored as is. */
+function setExpr(c: ColumnPlan, v: string): string | undefined {
+  switch (c.transform) {
+    case 'bytea':
+      return `UNHEX(${v})`;
+    case 'bit':
+      return `CAST(CONV(${v}, 2, 10) AS UNSIGNED)`;
+    case 'interval-time':
+      return `SEC_TO_TIME(${v})`;
+    default:
+      return undefined;
+  }
+}
+
+/** The LOAD DATA statement for the columns: plain columns by name, converted ones through @variables. */
+export function loadDataStatement(table: string, columns: readonly ColumnPlan[]): string {
+  const list: string[] = [];
+  const sets: string[] = [];
+  columns.forEach((c, i) => {
+    const set = setExpr(c, `@v${i}`);
+    if (set === undefined) list.push(quoteIdent(c.target));
+    else {
+      list.push(`@v${i}`);
+      sets.push(`${quoteIdent(c.target)} = ${set}`);
+    }
+  });
+  return `${loadDataLocalSql(quoteIdent(table))} (${list.join(', ')})${sets.length ? ` SET ${sets.join(', ')}` : ''}`;
+}
+
+/** Pauses the stream while the connection's socket has more than SOCKET_HIGH_WATER bytes queued. */
+function socketGate(conn: mysql.Connection): Transform {
+  const socket = (
+    conn as unknown as { connection: { stream: NodeJS.WritableStream & { writableLength: number } } }
+  ).connection.stream;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      this.push(chunk);
+      if (socket.writableLength > SOCKET_HIGH_WATER) socket.once('drain', () => cb());
+      else cb();
+    },
+  });
+}
+
+interface LoadResult {
+  readonly read: number;
+  readonly affected: number;
+  readonly warned: number;
+  readonly bytes: number;
+  /** Rows before the statement the warnings belong to (INSERT batches); 0 for LOAD DATA. */
+  readonly rowOffset: number;
+}
+
+interface Warning {
+  readonly code: number;
+  readonly message: string;
+}
+
+async function warnings(conn: mysql.Connection): Promise<Warning[]> {
+  const [rows] = await conn.query<mysql.RowDataPacket[]>('SHOW WARNINGS LIMIT 5');
+  return rows.map((r) => ({ code: Number(r.Code), message: String(r.Message) }));
+}
+
+/** Turn the target's warnings (or a row count gap) into one error naming table, column and key. */
+async function rejected(w: ChunkWrite, warns: readonly Warning[], r: LoadResult): Promise<MigrationError> {
+  const { read, affected } = r;
+  const first = warns[0];
+  const row = first
+    ? r.rowOffset + Number(/at row (\d+)/.exec(first.message)?.[1] ?? Number.NaN)
+    : Number.NaN;
+  const column = first
+    ? (/column (?:`[^`]*`\.)*[`']([^`']+)[`']/.exec(first.message)?.[1] ??
+      /for column '?([^' ]+)'?/.exec(first.message)?.[1])
+    : undefined;
+  let key: string[] | undefined;
+  if (Number.isFinite(row)) key = await w.keyAtRow(row).catch(() => undefined);
+  const keyText = key
+    ? `${w.keyColumns.length ? `(${w.keyColumns.join(', ')})` : 'ctid'} = (${key.join(', ')})`
+    : undefined;
+  const dup = warns.find((x) => x.code === 1062);
+  const table = w.chunk.table;
+  const msg = dup
+    ? `Table ${table}: two source rows have the same key on the target (${dup.message}); ${read - affected} row(s) would have been skipped. The target's key collation treats values as equal that PostgreSQL keeps apart.`
+    : first
+      ? `Table ${table}${column ? `, column ${column}` : ''}${keyText ? `, key ${keyText}` : ''}: the target rejected or changed a value (${first.code}: ${first.message}).`
+      : `Table ${table}: the target stored ${affected} rows of ${read} read, without saying why.`;
+  return new MigrationError('DATA_REJECTED', msg, {
+    details: {
+      table,
+      column: column ?? null,
+      key: key ?? null,
+      chunk: w.chunk.no,
+      warnings: warns.map((x) => `${x.code}: ${x.message}`),
+    },
+    hint: dup
+      ? 'Use a binary NO PAD key collation (the default; check collation.key and columns.* in the config), or fix the duplicates in the source. `pg2my assess` lists every collision.'
+      : 'Run `pg2my assess` to list every such value, then fix it in the source or choose a mapping in the config (see the README, "Lossy defaults").',
+  });
+}
+
+async function viaLoadData(
+  session: TargetSession,
+  w: ChunkWrite,
+  sent: { bytes: number },
+): Promise<LoadResult> {
+  const transcoder = createLoadDataTranscoder();
+  const gate = socketGate(session.conn);
+  const flowing = pipeline(w.source, transcoder, gate);
+  flowing.catch(() => {}); // awaited below; a failure also ends the LOAD DATA with an error
+  try {
+    const [res] = await session.conn.query<mysql.ResultSetHeader>({
+      sql: loadDataStatement(w.chunk.table, w.columns),
+      infileStreamFactory: () => gate,
+    });
+    await flowing;
+    sent.bytes = transcoder.maxRowBytes;
+    return {
+      read: transcoder.rows,
+      affected: res.affectedRows,
+      warned: res.warningStatus,
+      bytes: transcoder.bytes,
+      rowOffset: 0,
+    };
+  } catch (e) {
+    sent.bytes = transcoder.maxRowBytes;
+    w.source.destroy();
+    transcoder.destroy();
+    gate.destroy();
+    throw e;
+  }
+}
+
+async function viaInsert(
+  session: TargetSession,
+  w: ChunkWrite,
+  sent: { bytes: number },
+): Promise<LoadResult> {
+  const parser = new CopyTextRows();
+  const cols = w.columns.map((c) => quoteIdent(c.target)).join(', ');
+  const one = `(${w.columns.map((c) => setExpr(c, '?') ?? '?').join(', ')})`;
+  const head = `INSERT INTO ${quoteIdent(w.chunk.table)} (${cols}) VALUES `;
+  const limit = Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(session.maxAllowedPacket / 2)));
+  let affected = 0;
+  let warned = 0;
+  let done = 0;
+  let rowOffset = 0;
+  let batch: (string | null)[][] = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    sent.bytes = batchBytes;
+    const [res] = await session.conn.query<mysql.ResultSetHeader>(
+      head + batch.map(() => one).join(', '),
+      batch.flat(),
+    );
+    affected += res.affectedRows;
+    if (res.warningStatus > 0 && warned === 0) rowOffset = done;
+    warned += res.warningStatus;
+    done += batch.length;
+    batch = [];
+    batchBytes = 0;
+  };
+  try {
+    for await (const buf of w.source) {
+      for (const row of parser.push(buf as Buffer)) {
+        let size = one.length + 8;
+        for (const v of row) size += v === null ? 4 : v.length * 2 + 2;
+        if (batch.length > 0 && batchBytes + size > limit) await flush();
+        batch.push(row);
+        batchBytes += size;
+      }
+      if (warned > 0) break;
+    }
+    if (warned === 0) {
+      parser.end();
+      await flush();
+    }
+    return { read: parser.rows, affected, warned, bytes: parser.bytes, rowOffset };
+  } catch (e) {
+    w.source.destroy();
+    throw e;
+  }
+}
+
+/**
+ * Load one chunk and commit it with its checkpoint row. The caller owns retries; on any error the
+ * transaction is rolled back (or lost with the connection) and a ChunkWriteError or MigrationError thrown.
+ */
+export async function writeChunk(session: TargetSession, w: ChunkWrite): Promise<ChunkWritten> {
+  const conn = session.conn;
+  const sent = { bytes: 0 };
+  await conn.query('START TRANSACTION');
+  let result: LoadResult;
+  try {
+    result =
+      w.method === 'load-data' ? await viaLoadData(session, w, sent) : await viaInsert(session, w, sent);
+    if (result.warned > 0 || result.affected !== result.read) {
+      const warns = result.warned > 0 ? await warnings(conn) : [];
+      throw await rejected(w, warns, result);
+    }
+    await recordChunk(conn, w.chunk, { rows: result.read, bytes: result.bytes }, w.runId);
+  } catch (e) {
+    w.source.destroy();
+    await conn.query('ROLLBACK').catch(() => {});
+    if (e instanceof MigrationError) throw e;
+    throw new ChunkWriteError('load', sent.bytes, e);
+  }
+  try {
+    await conn.query('COMMIT');
+  } catch (e) {
+    throw new ChunkWriteError('commit', 0, e);
+  }
+  return { rows: result.read, bytes: result.bytes };
+}
