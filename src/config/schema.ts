@@ -46,6 +46,8 @@ const migrate = z
     maxChunkRows: z.number().int().min(1).default(1_000_000),
     /** Load path: LOAD DATA LOCAL INFILE (fast) or multi-row INSERT; auto = LOAD DATA when the server allows it. */
     loadMethod: z.enum(['auto', 'load-data', 'insert']).default('auto'),
+    /** A chunk attempt that moves no bytes for this long is cut off and retried (stalled connection). */
+    stallSeconds: z.number().min(1).max(3600).default(60),
     /** Run verify at the end of migrate at this level; `none` skips it. */
     verify: z.enum(['none', 'count', 'checksum', 'full']).default('checksum'),
     retry: retry.default({ maxAttempts: 10, baseMs: 250, capMs: 30_000, budgetSeconds: 900 }),

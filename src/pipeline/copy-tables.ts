@@ -101,6 +101,39 @@ class Lane {
   }
 }
 
+/** Calls `onStall` when tick() has not been called for `ms`; one timer per chunk attempt. */
+class Watchdog {
+  #last = performance.now();
+  fired = false;
+  readonly #timer: NodeJS.Timeout;
+  constructor(ms: number, onStall: () => void) {
+    this.#timer = setInterval(
+      () => {
+        if (!this.fired && performance.now() - this.#last > ms) {
+          this.fired = true;
+          onStall();
+        }
+      },
+      Math.min(1000, Math.max(50, ms / 4)),
+    );
+    this.#timer.unref();
+  }
+  readonly tick = (): void => {
+    this.#last = performance.now();
+  };
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}
+
+/** A chunk attempt cut off by the watchdog: always transient (the connections were replaced). */
+class StallError extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+  }
+}
+
 /** transient / permanent / unknown for a copy failure, from both sides' tables. */
 function classifyCopyError(
   e: unknown,
@@ -108,6 +141,7 @@ function classifyCopyError(
   maxPacket: number | undefined,
 ): RetryClass {
   if (isMigrationError(e)) return e.retryable ? 'transient' : 'permanent';
+  if (e instanceof StallError) return 'transient';
   const w = e instanceof ChunkWriteError ? e : undefined;
   const inner = w ? w.cause : e;
   const my = classifyMysqlError(inner, {
@@ -311,46 +345,61 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
       let flavour: TargetSession['flavour'] | undefined;
       let maxPacket: number | undefined;
       const t0 = performance.now();
+      const attemptChunk = async (attempt: number, watch: Watchdog) => {
+        const s = await lane.open();
+        flavour = s.target.flavour;
+        maxPacket = s.target.maxAllowedPacket;
+        try {
+          if (range === undefined) {
+            const reader: KeyReader = {
+              intKeyRange: (lo, hi) => intKeyRange(s.reader, t, lo, hi),
+              nthKeyAfter: (lo, hi, n) => nthKeyAfter(s.reader, t, lo, hi, n),
+            };
+            range = await cursor.next(reader, rowsWanted);
+          }
+          if (range === null) return null;
+          const c = range;
+          if (attempt > 1) {
+            const found = await findChunk(s.target.conn, c.table, c.no);
+            if (found) return { ...found, recovered: true };
+          }
+          const stream = s.reader.query(copyTo(copyChunkSql(t, c)));
+          stream.on('data', watch.tick);
+          const written = await writeChunk(s.target, {
+            chunk: c,
+            columns: copiedColumns(t),
+            method: input.method,
+            runId,
+            source: stream,
+            keyColumns: t.key.columns,
+            keyAtRow: async (n) => {
+              const fresh = await input.snapshot.openReader();
+              try {
+                return await keyAtRow(fresh, t, c, n);
+              } finally {
+                await closeReader(fresh);
+              }
+            },
+          });
+          return { ...written, recovered: false };
+        } catch (e) {
+          await lane.discard();
+          if (watch.fired) {
+            throw new StallError(
+              `no data moved for ${config.migrate.stallSeconds} s (stalled connection); connections dropped`,
+              e,
+            );
+          }
+          throw e;
+        }
+      };
       const outcome = await retry(
         async (attempt) => {
-          const s = await lane.open();
-          flavour = s.target.flavour;
-          maxPacket = s.target.maxAllowedPacket;
+          const watch = new Watchdog(config.migrate.stallSeconds * 1000, () => void lane.discard());
           try {
-            if (range === undefined) {
-              const reader: KeyReader = {
-                intKeyRange: (lo, hi) => intKeyRange(s.reader, t, lo, hi),
-                nthKeyAfter: (lo, hi, n) => nthKeyAfter(s.reader, t, lo, hi, n),
-              };
-              range = await cursor.next(reader, rowsWanted);
-            }
-            if (range === null) return null;
-            const c = range;
-            if (attempt > 1) {
-              const found = await findChunk(s.target.conn, c.table, c.no);
-              if (found) return { ...found, recovered: true };
-            }
-            const stream = s.reader.query(copyTo(copyChunkSql(t, c)));
-            const written = await writeChunk(s.target, {
-              chunk: c,
-              columns: copiedColumns(t),
-              method: input.method,
-              runId,
-              source: stream,
-              keyColumns: t.key.columns,
-              keyAtRow: async (n) => {
-                const fresh = await input.snapshot.openReader();
-                try {
-                  return await keyAtRow(fresh, t, c, n);
-                } finally {
-                  await closeReader(fresh);
-                }
-              },
-            });
-            return { ...written, recovered: false };
-          } catch (e) {
-            await lane.discard();
-            throw e;
+            return await attemptChunk(attempt, watch);
+          } finally {
+            watch.stop();
           }
         },
         policy,

@@ -45,6 +45,8 @@ export interface RunMigrateOptions {
   readonly dryRun?: boolean;
   /** Drop what an earlier run of a different (or the same) plan created and start over. */
   readonly restart?: boolean;
+  /** Called once the plan is made (before anything is written), e.g. to save it in the run directory. */
+  readonly onPlan?: (plan: MigrationPlan) => void;
   /** Verify level at the end; default config.migrate.verify. */
   readonly verify?: VerifyLevel | 'none';
 }
@@ -250,6 +252,7 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
       return { dialect, catalog, plan, fingerprint, method, ...inspected };
     });
     const { dialect, catalog, plan, method } = pre;
+    opts.onPlan?.(plan);
     const base = {
       runId,
       plan,

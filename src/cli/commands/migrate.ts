@@ -196,10 +196,10 @@ export function register(program: Command): void {
             runId,
             sink: reporter.sink,
             signal: abort.signal,
+            onPlan: (plan) => reporter.writeArtifact('plan.json', JSON.stringify(plan, null, 2)),
             ...(flags.dryRun ? { dryRun: true } : {}),
             ...(flags.restart ? { restart: true } : {}),
           });
-          reporter.writeArtifact('plan.json', JSON.stringify(result.plan, null, 2));
           exitCode = result.verify && !result.verify.identical ? ERROR_CODES.VERIFY_MISMATCH.exit : 0;
         } catch (e) {
           exitCode = exitCodeFor(e);
