@@ -5,6 +5,7 @@
 // have landed). Invariants: a chunk is written at most once (checkpoint in the same transaction); every
 // range handed out is eventually committed or the step fails; connections are closed on every path.
 
+import { Transform } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Config } from '../config/schema.js';
 import type { ConnectionSpec } from '../config/urls.js';
@@ -363,8 +364,16 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
             const found = await findChunk(s.target.conn, c.table, c.no);
             if (found) return { ...found, recovered: true };
           }
-          const stream = s.reader.query(copyTo(copyChunkSql(t, c)));
-          stream.on('data', watch.tick);
+          const copyOut = s.reader.query(copyTo(copyChunkSql(t, c)));
+          // Count progress for the watchdog without taking data away from the writer (no 'data' listener).
+          const stream = new Transform({
+            transform(buf: Buffer, _enc, cb) {
+              watch.tick();
+              cb(null, buf);
+            },
+          });
+          copyOut.on('error', (e) => stream.destroy(e));
+          copyOut.pipe(stream);
           const written = await writeChunk(s.target, {
             chunk: c,
             columns: copiedColumns(t),
