@@ -211,7 +211,7 @@ interface TableState {
   bytes: number;
   chunks: number;
   skippedChunks: number;
-  readonly started: number;
+  started: number | undefined;
   readonly committed: ChunkRange[];
 }
 
@@ -274,10 +274,26 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
       bytes: 0,
       chunks: 0,
       skippedChunks: committed.length,
-      started: performance.now(),
+      started: undefined,
       committed: [...committed],
     };
     states.set(t.target, st);
+    const gaps = uncoveredRanges(committed);
+    const big = t.estimatedRows >= 2 * sizing.initialChunkRows;
+    const cursors = await cursorsFor(t, gaps, coordinator, big ? workers : 1);
+    st.pending = cursors.length;
+    queue.push(...cursors);
+    if (cursors.length === 0) {
+      startTable(st);
+      finishTable(st);
+    }
+  }
+
+  /** table.started (and the chunks an earlier run committed) when a lane first takes the table. */
+  function startTable(st: TableState): void {
+    if (st.started !== undefined) return;
+    st.started = performance.now();
+    const t = st.plan;
     sink({
       runId,
       step: 'copy',
@@ -285,9 +301,9 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
       level: 'info',
       msg: `${t.target}: about ${t.estimatedRows} rows`,
       table: t.target,
-      data: { rowsEstimated: t.estimatedRows, bytesEstimated: t.totalBytes, resumedChunks: committed.length },
+      data: { rowsEstimated: t.estimatedRows, bytesEstimated: t.totalBytes, resumedChunks: st.skippedChunks },
     });
-    for (const c of committed) {
+    for (const c of input.committed.get(t.target) ?? []) {
       st.rowsSkipped += c.rows;
       sink({
         runId,
@@ -300,12 +316,6 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
         data: { rows: c.rows, bytes: c.bytes, copiedBy: c.runId },
       });
     }
-    const gaps = uncoveredRanges(committed);
-    const big = t.estimatedRows >= 2 * sizing.initialChunkRows;
-    const cursors = await cursorsFor(t, gaps, coordinator, big ? workers : 1);
-    st.pending = cursors.length;
-    queue.push(...cursors);
-    if (cursors.length === 0) finishTable(st);
   }
 
   function finishTable(st: TableState): void {
@@ -321,7 +331,7 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
         rowsCopied: st.rowsCopied,
         chunks: st.chunks,
         skippedChunks: st.skippedChunks,
-        ms: Math.round(performance.now() - st.started),
+        ms: Math.round(performance.now() - (st.started ?? performance.now())),
       },
     });
   }
@@ -337,6 +347,7 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
   async function runCursor(lane: Lane, cursor: Cursor): Promise<void> {
     const t = cursor.table;
     const st = states.get(t.target)!;
+    startTable(st);
     let target: number | undefined;
     let observed: { rows: number; ms: number } | undefined;
     while (!cursor.done && failure === undefined) {
