@@ -6,7 +6,6 @@
 // range handed out is eventually committed or the step fails; connections are closed on every path.
 
 import { Transform } from 'node:stream';
-import { to as copyTo } from 'pg-copy-streams';
 import type { Config } from '../config/schema.js';
 import type { ConnectionSpec } from '../config/urls.js';
 import type { ChunkRange, CommittedChunk } from '../copy/chunk-range.js';
@@ -27,11 +26,11 @@ import { classifyPgError } from '../source/postgres/classify-error.js';
 import type { SourceClient } from '../source/postgres/connect.js';
 import {
   copiedColumns,
-  copyChunkSql,
   heapBlocks,
   intKeyRange,
   keyAtRow,
   nthKeyAfter,
+  streamChunk,
 } from '../source/postgres/read-chunk.js';
 import { closeReader, type SourceSnapshot } from '../source/postgres/snapshot.js';
 import { classifyMysqlError } from '../target/mysql/classify-error.js';
@@ -375,7 +374,7 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
             const found = await findChunk(s.target.conn, c.table, c.no);
             if (found) return { ...found, recovered: true };
           }
-          const copyOut = s.reader.query(copyTo(copyChunkSql(t, c)));
+          const copyOut = streamChunk(s.reader, t, c);
           // Count progress for the watchdog without taking data away from the writer (no 'data' listener).
           const stream = new Transform({
             transform(buf: Buffer, _enc, cb) {

@@ -5,6 +5,8 @@
 // literal (standard_conforming_strings on); the range predicate, ORDER BY and bound queries use the same
 // key expressions, so a range read twice in one snapshot yields the same rows in the same order.
 
+import type { Readable } from 'node:stream';
+import { to as copyTo } from 'pg-copy-streams';
 import type { ChunkRange, KeyValue } from '../../copy/chunk-range.js';
 import { MigrationError } from '../../errors.js';
 import type { ColumnPlan, TablePlan } from '../../plan/model.js';
@@ -118,6 +120,11 @@ export function copyChunkSql(t: TablePlan, c: Pick<ChunkRange, 'lo' | 'hi'>): st
   const cols = copiedColumns(t).map(selectExpr).join(', ');
   const order = t.key.kind === 'ctid' ? '' : ` ORDER BY ${keyExprs(t).join(', ')}`;
   return `COPY (SELECT ${cols} FROM ${qualified(t)}${where(rangeConditions(t, c.lo, c.hi))}${order}) TO STDOUT`;
+}
+
+/** Start streaming a chunk's COPY text on `client` (which must not run anything else until it ends). */
+export function streamChunk(client: SourceClient, t: TablePlan, c: Pick<ChunkRange, 'lo' | 'hi'>): Readable {
+  return client.query(copyTo(copyChunkSql(t, c)));
 }
 
 /** The key of the n-th row (1-based) of a chunk in COPY order, as text; for naming a rejected row. */
