@@ -31,6 +31,29 @@ export function addConnectionFlags(
   return cmd;
 }
 
+/** --schemas, --tables and --exclude: which source tables a command works on. */
+export function addTableFlags(cmd: Command): Command {
+  return cmd
+    .option('--schemas <list>', 'comma-separated PostgreSQL schemas (default: every schema with tables)')
+    .option('--tables <list>', 'only these tables (schema.table or table), comma-separated')
+    .option('--exclude <list>', 'leave out these tables, comma-separated');
+}
+
+/** Config overrides from the table flags (comma-separated lists; empty items dropped). */
+export function tableSelection(flags: Record<string, unknown>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const k of ['schemas', 'tables', 'exclude'] as const) {
+    const v = flags[k];
+    if (typeof v !== 'string') continue;
+    const items = v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    if (items.length) out[k] = items;
+  }
+  return out;
+}
+
 /** Resolve the config from --config, env and the flags the user passed. Warns about passwords in flags. */
 export function configFromFlags(flags: Record<string, unknown>, extra: Record<string, unknown> = {}): Config {
   const overrides: Record<string, unknown> = { ...extra };

@@ -11,7 +11,15 @@ import { redactText } from '../../config/urls.js';
 import { ERROR_CODES, MigrationError } from '../../errors.js';
 import type { EventSink } from '../../events.js';
 import { runAssess } from '../../pipeline/assess.js';
-import { addConnectionFlags, configFromFlags, err, newRunId, runAction } from '../common.js';
+import {
+  addConnectionFlags,
+  configFromFlags,
+  err,
+  newRunId,
+  runAction,
+  addTableFlags,
+  tableSelection,
+} from '../common.js';
 
 const HELP = `
 What it does (nothing is written on either server except TEMPORARY tables):
@@ -60,28 +68,16 @@ export function register(program: Command): void {
   const cmd = program
     .command('assess')
     .description('measure what would break the migration, before anything is written');
-  addConnectionFlags(cmd, { target: 'required' })
+  addTableFlags(addConnectionFlags(cmd, { target: 'required' }))
     .option('--format <format>', 'text (default), json or md', 'text')
     .option('--out <dir>', 'also write assess.md and assess.json into this directory')
-    .option('--schemas <list>', 'comma-separated PostgreSQL schemas (default: every schema with tables)')
-    .option('--tables <list>', 'only these tables (schema.table or table), comma-separated')
-    .option('--exclude <list>', 'leave out these tables, comma-separated')
     .addHelpText('after', HELP)
     .action((flags: Record<string, unknown>) =>
       runAction(async () => {
         const format = String(flags.format);
         if (!(FORMATS as readonly string[]).includes(format))
           throw new MigrationError('CONFIG_INVALID', `--format must be text, json or md (got ${format}).`);
-        const list = (v: unknown) =>
-          typeof v === 'string'
-            ? v
-                .split(',')
-                .map((s) => s.trim())
-                .filter(Boolean)
-            : undefined;
-        const extra: Record<string, unknown> = {};
-        for (const k of ['schemas', 'tables', 'exclude'] as const)
-          if (list(flags[k])) extra[k] = list(flags[k]);
+        const extra: Record<string, unknown> = tableSelection(flags);
         const config = configFromFlags(flags, extra);
         if (!config.target)
           throw new MigrationError('CONFIG_INVALID', 'assess needs a target.', {

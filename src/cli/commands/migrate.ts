@@ -9,7 +9,15 @@ import { redactText } from '../../config/urls.js';
 import { ERROR_CODES, exitCodeFor, MigrationError } from '../../errors.js';
 import { type MigrateResult, runMigrate, TOOL_VERSION } from '../../pipeline/migrate.js';
 import { createCliReporter } from '../reporter.js';
-import { addConnectionFlags, configFromFlags, newRunId, out, runAction } from '../common.js';
+import {
+  addConnectionFlags,
+  configFromFlags,
+  newRunId,
+  out,
+  runAction,
+  addTableFlags,
+  tableSelection,
+} from '../common.js';
 import { renderVerifyText } from './verify.js';
 
 const HELP = `
@@ -44,14 +52,6 @@ Examples:
   pg2my migrate -s postgres://app@pg.internal/app -t mysql://app@my.internal/app --workers 4
   pg2my migrate -c pg2my.yaml --verify full --log-format json 2> migrate.log
 `;
-
-const list = (v: unknown): string[] | undefined =>
-  typeof v === 'string'
-    ? v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : undefined;
 
 function fmtRate(rows: number, ms: number): string {
   return ms > 0 ? `${Math.round((rows / ms) * 1000).toLocaleString('en-US')} rows/s` : '-';
@@ -104,10 +104,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('migrate')
     .description('copy every table from one consistent snapshot, resumably, then verify');
-  addConnectionFlags(cmd, { target: 'required' })
-    .option('--tables <list>', 'only these tables (schema.table or table), comma-separated')
-    .option('--exclude <list>', 'leave out these tables, comma-separated')
-    .option('--schemas <list>', 'comma-separated PostgreSQL schemas (default: every schema with tables)')
+  addTableFlags(addConnectionFlags(cmd, { target: 'required' }))
     .option('-w, --workers <n>', "parallel copy lanes (default 2; match the target's cores)", (v) =>
       Number(v),
     )
@@ -135,11 +132,7 @@ export function register(program: Command): void {
             'CONFIG_INVALID',
             `--verify must be none, count, checksum or full (got ${verify}).`,
           );
-        const extra: Record<string, unknown> = {};
-        for (const k of ['schemas', 'tables', 'exclude'] as const) {
-          const v = list(flags[k]);
-          if (v) extra[k] = v;
-        }
+        const extra: Record<string, unknown> = tableSelection(flags);
         const migrate: Record<string, unknown> = {};
         if (flags.workers !== undefined) migrate.workers = flags.workers;
         if (flags.loadMethod !== undefined) migrate.loadMethod = flags.loadMethod;

@@ -5,7 +5,16 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { silentSink } from '../../events.js';
 import { runSchema } from '../../pipeline/schema.js';
-import { addConnectionFlags, configFromFlags, err, newRunId, out, runAction } from '../common.js';
+import {
+  addConnectionFlags,
+  configFromFlags,
+  err,
+  newRunId,
+  out,
+  runAction,
+  addTableFlags,
+  tableSelection,
+} from '../common.js';
 
 const HELP = `
 What it does:
@@ -34,28 +43,15 @@ export function register(program: Command): void {
   const cmd = program
     .command('schema')
     .description('print, save or apply the MySQL DDL for the source database');
-  addConnectionFlags(cmd, { target: 'optional' })
+  addTableFlags(addConnectionFlags(cmd, { target: 'optional' }))
     .option('--dialect <name>', 'mysql8 or mariadb when there is no --target (default mysql8)')
-    .option('--schemas <list>', 'comma-separated PostgreSQL schemas (default: every schema with tables)')
-    .option('--tables <list>', 'only these tables (schema.table or table), comma-separated')
-    .option('--exclude <list>', 'leave out these tables, comma-separated')
     .option('--apply', 'create what is missing on the target (needs --target)')
     .option('--out <file>', 'write the DDL to this file instead of stdout')
     .addHelpText('after', HELP)
     .action((flags: Record<string, unknown>) =>
       runAction(async () => {
-        const list = (v: unknown) =>
-          typeof v === 'string'
-            ? v
-                .split(',')
-                .map((s) => s.trim())
-                .filter(Boolean)
-            : undefined;
-        const extra: Record<string, unknown> = {};
+        const extra: Record<string, unknown> = tableSelection(flags);
         if (typeof flags.dialect === 'string') extra.dialect = flags.dialect;
-        if (list(flags.schemas)) extra.schemas = list(flags.schemas);
-        if (list(flags.tables)) extra.tables = list(flags.tables);
-        if (list(flags.exclude)) extra.exclude = list(flags.exclude);
         const config = configFromFlags(flags, extra);
         const result = await runSchema({
           config,
