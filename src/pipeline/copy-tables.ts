@@ -21,7 +21,7 @@ import { type Cursor, CtidCursor, IntCursor, type KeyReader, KeyCursor } from '.
 import { isMigrationError, MigrationError } from '../errors.js';
 import type { EventSink } from '../events.js';
 import type { TablePlan } from '../plan/model.js';
-import { type RetryClass, retry } from '../runtime/retry.js';
+import { type FaultClassification, type RetryClass, retry } from '../runtime/retry.js';
 import { classifyPgError } from '../source/postgres/classify-error.js';
 import type { SourceClient } from '../source/postgres/connect.js';
 import {
@@ -134,14 +134,12 @@ class StallError extends Error {
   }
 }
 
-/** transient / permanent / unknown for a copy failure, from both sides' tables. */
-function classifyCopyError(
+/** Both sides' classifications of a copy failure (a source error can surface through the target driver). */
+function classifyBoth(
   e: unknown,
   flavour: TargetSession['flavour'] | undefined,
   maxPacket: number | undefined,
-): RetryClass {
-  if (isMigrationError(e)) return e.retryable ? 'transient' : 'permanent';
-  if (e instanceof StallError) return 'transient';
+): { inner: unknown; my: FaultClassification; pg: FaultClassification } {
   const w = e instanceof ChunkWriteError ? e : undefined;
   const inner = w ? w.cause : e;
   const my = classifyMysqlError(inner, {
@@ -150,7 +148,18 @@ function classifyCopyError(
     ...(maxPacket ? { maxAllowedPacket: maxPacket } : {}),
     duringCommit: w?.phase === 'commit',
   });
-  const pg = classifyPgError(inner);
+  return { inner, my, pg: classifyPgError(inner) };
+}
+
+/** transient / permanent / unknown for a copy failure. */
+function classifyCopyError(
+  e: unknown,
+  flavour: TargetSession['flavour'] | undefined,
+  maxPacket: number | undefined,
+): RetryClass {
+  if (isMigrationError(e)) return e.retryable ? 'transient' : 'permanent';
+  if (e instanceof StallError) return 'transient';
+  const { my, pg } = classifyBoth(e, flavour, maxPacket);
   // Indeterminate (a lost COMMIT) is safe to retry here: every retry re-reads the checkpoint first.
   const cls = (c: { class: string }) => (c.class === 'indeterminate' ? 'transient' : c.class);
   if (cls(my) === 'permanent' && my.kind !== 'unknown') return 'permanent';
@@ -159,6 +168,7 @@ function classifyCopyError(
   return 'unknown';
 }
 
+/** The error a failed chunk ends the run with: a MigrationError that names the table and chunk. */
 function permanentError(
   e: unknown,
   t: TablePlan,
@@ -167,13 +177,7 @@ function permanentError(
   maxPacket: number | undefined,
 ): unknown {
   if (isMigrationError(e)) return e;
-  const w = e instanceof ChunkWriteError ? e : undefined;
-  const inner = w ? w.cause : e;
-  const my = classifyMysqlError(inner, {
-    ...(flavour ? { flavour } : {}),
-    ...(w && w.bytesSent > 0 ? { bytesSent: w.bytesSent } : {}),
-    ...(maxPacket ? { maxAllowedPacket: maxPacket } : {}),
-  });
+  const { inner, my, pg } = classifyBoth(e, flavour, maxPacket);
   const where = `table ${t.target}${c ? ` chunk ${c.no}` : ''}`;
   const message = inner instanceof Error ? inner.message : String(inner);
   if (my.kind === 'packet-too-large') {
@@ -187,7 +191,6 @@ function permanentError(
       },
     );
   }
-  const pg = classifyPgError(inner);
   const kind = my.kind !== 'unknown' ? my.kind : pg.kind;
   const code =
     kind === 'auth' || kind === 'permission'
