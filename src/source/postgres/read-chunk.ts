@@ -59,12 +59,17 @@ export function copiedColumns(t: TablePlan): ColumnPlan[] {
   return t.columns.filter((c) => !c.generated);
 }
 
-/** Key expressions: integers compare natively, everything else as text in byte order (COLLATE "C"). */
+/**
+ * Key expressions: integers compare natively, everything else as text in byte order (COLLATE "C"). Columns
+ * are table-qualified: in ORDER BY a bare name binds to an output column first, and the key queries select
+ * `"id"::text` (output name id), which silently turned an integer key's order into text order.
+ */
 export function keyExprs(t: TablePlan): string[] {
   return t.key.columns.map((name) => {
     const col = t.columns.find((c) => c.source === name);
     const intKey = col !== undefined && INT_TYPES.has(col.sourceType);
-    return intKey ? pgIdent(name) : `(${pgIdent(name)}::text COLLATE "C")`;
+    const ref = `${qualified(t)}.${pgIdent(name)}`;
+    return intKey ? ref : `(${ref}::text COLLATE "C")`;
   });
 }
 
