@@ -78,6 +78,21 @@ function measuredCell(cellText: string): string {
 /** Loss text for both dialects in one cell; dialect-specific only where they differ. */
 function lossCell(my: string | undefined, ma: string | undefined): string | undefined {
   if (my === ma) return my;
+  if (my !== undefined && ma !== undefined) {
+    // Mostly the same words: show MariaDB's text with MySQL 8's extra words marked inline.
+    const a = my.split(/\b/);
+    const b = ma.split(/\b/);
+    let p = 0;
+    while (p < a.length && p < b.length && a[p] === b[p]) p++;
+    let q = 0;
+    while (q < a.length - p && q < b.length - p && a[a.length - 1 - q] === b[b.length - 1 - q]) q++;
+    const onlyMy = a.slice(p, a.length - q);
+    const onlyMa = b.slice(p, b.length - q);
+    if (onlyMa.length === 0 && p + q >= b.length / 2) {
+      const extra = onlyMy.join('').trim();
+      return `${a.slice(0, p).join('').trimEnd()} [MySQL 8: ${extra}]${a.slice(a.length - q).join('')}`;
+    }
+  }
   const lead = my === undefined ? 'MySQL 8: nothing' : my.startsWith('MySQL 8') ? my : `MySQL 8: ${my}`;
   return `${lead}. MariaDB: ${ma ?? 'nothing'}`;
 }
