@@ -5,7 +5,7 @@
 // have landed). Invariants: a chunk is written at most once (checkpoint in the same transaction); every
 // range handed out is eventually committed or the step fails; connections are closed on every path.
 
-import { Transform } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import type { Config } from '../config/schema.js';
 import type { ConnectionSpec } from '../config/urls.js';
 import type { ChunkRange, CommittedChunk } from '../copy/chunk-range.js';
@@ -385,8 +385,10 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
               cb(null, buf);
             },
           });
-          copyOut.on('error', (e) => stream.destroy(e));
-          copyOut.pipe(stream);
+          // pipeline(), not pipe(): it listens for 'error' on both streams from now on. A COPY that fails while
+          // writeChunk still awaits START TRANSACTION (its own listeners not yet attached) would otherwise
+          // emit an unhandled 'error' that kills the process; writeChunk still sees the error on `stream`.
+          pipeline(copyOut, stream, () => {});
           const written = await writeChunk(s.target, {
             chunk: c,
             columns: copiedColumns(t),
