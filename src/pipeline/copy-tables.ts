@@ -91,7 +91,11 @@ class Lane {
       (reader as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
       await reader.end().catch(() => {});
     }
-    if (target) target.conn.destroy();
+    // Destroy the socket, not the connection: mysql2's destroy() only half-closes and marks the connection
+    // closing, after which a query in flight is never settled (a stalled LOAD DATA or COMMIT would hang the
+    // lane for good). A destroyed socket fails it with PROTOCOL_CONNECTION_LOST.
+    if (target)
+      (target.conn as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
   }
   async close(): Promise<void> {
     if (this.reader) await closeReader(this.reader);
