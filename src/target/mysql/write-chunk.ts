@@ -5,7 +5,7 @@
 // Invariants: memory is bounded (the socket's write buffer gates the source stream); any failure rolls
 // the whole chunk back; a rejected value is a DATA_REJECTED error naming table, column and key.
 
-import { Transform, type TransformCallback, type Readable } from 'node:stream';
+import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type mysql from 'mysql2/promise';
 import type { ChunkRange } from '../../copy/chunk-range.js';
@@ -93,6 +93,13 @@ function socketGate(conn: mysql.Connection): Transform {
   });
 }
 
+/** A stream that fails with `e` once its consumer has attached (next tick). */
+function failedStream(e: Error | null): Readable {
+  const r = new PassThrough();
+  process.nextTick(() => r.destroy(e ?? new Error('the chunk source closed before the target read it')));
+  return r;
+}
+
 interface LoadResult {
   readonly read: number;
   readonly affected: number;
@@ -161,7 +168,10 @@ async function viaLoadData(
   try {
     const [res] = await session.conn.query<mysql.ResultSetHeader>({
       sql: loadDataStatement(w.chunk.table, w.columns),
-      infileStreamFactory: () => gate,
+      // Runs when the server asks for the file. A source that already failed (e.g. reset while START
+      // TRANSACTION was in flight) left `gate` destroyed: it emits neither 'end' nor 'error' again, and
+      // mysql2 would wait for the file until the connection dies. Hand it a stream that fails instead.
+      infileStreamFactory: () => (gate.destroyed ? failedStream(gate.errored) : gate),
     });
     await flowing;
     sent.bytes = transcoder.maxRowBytes;
