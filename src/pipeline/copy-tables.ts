@@ -161,7 +161,15 @@ function classifyCopyError(
   flavour: TargetSession['flavour'] | undefined,
   maxPacket: number | undefined,
 ): RetryClass {
-  if (isMigrationError(e)) return e.retryable ? 'transient' : 'permanent';
+  if (isMigrationError(e)) {
+    if (e.retryable) return 'transient';
+    // A lane reconnecting mid-copy (these servers were reached in preflight): the driver error decides. The
+    // connect modules flag only refused/timed-out connects as retryable, so a reset or a connection dropped
+    // in its handshake ended the whole run.
+    if ((e.code === 'SOURCE_CONNECT_FAILED' || e.code === 'TARGET_CONNECT_FAILED') && e.cause !== undefined)
+      return classifyCopyError(e.cause, flavour, maxPacket);
+    return 'permanent';
+  }
   if (e instanceof StallError) return 'transient';
   const { my, pg } = classifyBoth(e, flavour, maxPacket);
   // Indeterminate (a lost COMMIT) is safe to retry here: every retry re-reads the checkpoint first.
