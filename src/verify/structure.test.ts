@@ -147,4 +147,6 @@ test('a missing index, a changed type, a low AUTO_INCREMENT and a missing table 
 test("MariaDB's utf8mb3 information_schema shows 4-byte characters as '?': not drift", () => {
   assert.ok(infoSchemaSpelling("enum('ok','très bien 😀')", "enum('ok','très bien ?')"));
   assert.ok(!infoSchemaSpelling("enum('ok','a')", "enum('ok','?')"));
+  assert.ok(infoSchemaSpelling("enum('Émile')", "enum('émile')"), 'read-back lower-cases COLUMN_TYPE');
+  assert.ok(!infoSchemaSpelling('varchar(10)', 'varchar(11)'));
 });

@@ -57,11 +57,14 @@ function describeMissing(op: DdlOp): StructureProblem {
 }
 
 /**
- * MariaDB's information_schema is utf8mb3: a 4-byte character in an ENUM label or a default reads back as
- * `?`. Such a read-back is the planned value, not drift (the data check compares the labels byte for byte).
+ * Read-backs that are the planned value, not drift: MariaDB's information_schema is utf8mb3, so a 4-byte
+ * character in an ENUM label reads back as `?`; and the target read-back lower-cases COLUMN_TYPE, ENUM
+ * labels included. (The data check compares the labels of every stored value byte for byte.)
  */
 export function infoSchemaSpelling(expected: string, actual: string): boolean {
-  return expected !== actual && expected.replace(/[\u{10000}-\u{10FFFF}]/gu, '?') === actual;
+  if (expected === actual) return false;
+  const utf8mb3 = expected.replace(/[\u{10000}-\u{10FFFF}]/gu, '?');
+  return utf8mb3 === actual || (/^enum\(/i.test(expected) && utf8mb3.toLowerCase() === actual);
 }
 
 /** The plan's AUTO_INCREMENT columns, as (table, column) pairs. */

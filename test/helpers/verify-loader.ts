@@ -29,6 +29,8 @@ function selectExpr(c: ColumnPlan): string {
       return `array_to_json(${v})::text`;
     case 'money':
       return `${v}::numeric::text`;
+    case 'interval-time':
+      return `extract(epoch FROM ${v})::text`;
     default:
       // float4 as its exact double: MariaDB rejects '3.4028235e+38' (float4's shortest text) for FLOAT as out
       // of range, because it parses the text as a double before rounding to single precision.
@@ -39,6 +41,7 @@ function selectExpr(c: ColumnPlan): string {
 function placeholder(c: ColumnPlan): string {
   if (c.transform === 'bytea') return 'UNHEX(?)';
   if (c.transform === 'bit') return 'CAST(CONV(?, 2, 10) AS UNSIGNED)';
+  if (c.transform === 'interval-time') return 'SEC_TO_TIME(?)';
   return '?';
 }
 
