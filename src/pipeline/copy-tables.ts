@@ -233,13 +233,13 @@ interface TableState {
 async function cursorsFor(
   t: TablePlan,
   gaps: readonly Gap[],
-  coordinator: SourceClient,
+  reader: SourceClient,
   parts: number,
 ): Promise<Cursor[]> {
   const out: Cursor[] = [];
   for (const gap of gaps) {
     if (t.key.kind === 'int') {
-      const r = await intKeyRange(coordinator, t, gap.lo, gap.hi);
+      const r = await intKeyRange(reader, t, gap.lo, gap.hi);
       const density = r && r.max > r.min ? Math.max(1e-9, t.estimatedRows / Number(r.max - r.min + 1n)) : 1;
       const bounds = r ? splitIntRange(r.min, r.max, parts) : [];
       for (const sub of splitGap(
@@ -248,7 +248,7 @@ async function cursorsFor(
       ))
         out.push(new IntCursor(t, sub, density));
     } else if (t.key.kind === 'ctid') {
-      const { blocks, rowsPerBlock } = await heapBlocks(coordinator, t);
+      const { blocks, rowsPerBlock } = await heapBlocks(reader, t);
       const whole = gap.lo === null && gap.hi === null;
       const bounds = whole ? splitBlocks(blocks, parts) : [];
       for (const sub of splitGap(
@@ -276,8 +276,12 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
   );
   const states = new Map<string, TableState>();
   const queue: Cursor[] = [];
-  const coordinator = input.snapshot.coordinator;
-
+  const policy = {
+    maxAttempts: config.migrate.retry.maxAttempts,
+    baseMs: config.migrate.retry.baseMs,
+    capMs: config.migrate.retry.capMs,
+    budgetMs: config.migrate.retry.budgetSeconds * 1000,
+  };
   for (const t of order) {
     const committed = [...(input.committed.get(t.target) ?? [])];
     const st: TableState = {
@@ -294,7 +298,23 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
     states.set(t.target, st);
     const gaps = uncoveredRanges(committed);
     const big = t.estimatedRows >= 2 * sizing.initialChunkRows;
-    const cursors = await cursorsFor(t, gaps, coordinator, big ? workers : 1);
+    // Key ranges are read on a fresh snapshot reader, retried like a chunk (the coordinator may be gone).
+    const cursors = await retry(
+      async () => {
+        const reader = await input.snapshot.openReader();
+        try {
+          return await cursorsFor(t, gaps, reader, big ? workers : 1);
+        } finally {
+          await closeReader(reader);
+        }
+      },
+      policy,
+      {
+        classify: (e) => classifyCopyError(e, undefined, undefined),
+        ...(input.signal ? { signal: input.signal } : {}),
+        what: `reading the key range of ${t.target}`,
+      },
+    );
     st.pending = cursors.length;
     queue.push(...cursors);
     if (cursors.length === 0) {
@@ -351,12 +371,6 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
   }
 
   let failure: unknown;
-  const policy = {
-    maxAttempts: config.migrate.retry.maxAttempts,
-    baseMs: config.migrate.retry.baseMs,
-    capMs: config.migrate.retry.capMs,
-    budgetMs: config.migrate.retry.budgetSeconds * 1000,
-  };
 
   async function runCursor(lane: Lane, cursor: Cursor): Promise<void> {
     const t = cursor.table;

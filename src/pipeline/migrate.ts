@@ -16,7 +16,7 @@ import type { DdlOp, MigrationPlan } from '../plan/model.js';
 import { canonicalJson } from '../plan/plan.js';
 import { SourceSnapshot } from '../source/postgres/snapshot.js';
 import { comparePlan } from '../target/mysql/compare-plan.js';
-import { connectTarget, type TargetSession } from '../target/mysql/connect.js';
+import type { TargetSession } from '../target/mysql/connect.js';
 import { introspectTarget } from '../target/mysql/introspect.js';
 import { applyPostData, setAutoIncrements, validateForeignKeys } from '../target/mysql/post-data.js';
 import { quoteIdent } from '../target/mysql/quote.js';
@@ -28,8 +28,8 @@ import {
   readChunks,
   STATE_TABLES,
   setRunStatus,
-  tryRunLock,
 } from '../target/mysql/state-table.js';
+import { ControlSession } from './control-session.js';
 import { copyTables, type TableCopy } from './copy-tables.js';
 import { applyOps, planWithClient, resolveDialect, sourceSpec, targetSpec } from './schema.js';
 import { runVerify, type VerifyLevel, type VerifyReport } from './verify.js';
@@ -206,16 +206,18 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
     target: describe(tgt),
   });
 
-  const control = await connectTarget(tgt, timeout);
+  const policy = {
+    maxAttempts: config.migrate.retry.maxAttempts,
+    baseMs: config.migrate.retry.baseMs,
+    capMs: config.migrate.retry.capMs,
+    budgetMs: config.migrate.retry.budgetSeconds * 1000,
+  };
+  const ctl = await ControlSession.open(tgt, timeout, policy, sink, runId);
+  let control = ctl.session;
   let snapshot: SourceSnapshot | undefined;
   try {
     // ---- preflight
     const pre = await timed(sink, runId, 'preflight', 'preflight', {}, async () => {
-      if (!(await tryRunLock(control.conn))) {
-        throw new MigrationError('ALREADY_RUNNING', `Another pg2my run holds the lock on ${describe(tgt)}.`, {
-          hint: 'Wait for it to finish (or stop it); a crashed run releases the lock when its connection closes.',
-        });
-      }
       const dialect = resolveDialect(config, control);
       snapshot = await SourceSnapshot.open(src, {
         ...timeout,
@@ -309,6 +311,7 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
     const committed = new Map<string, CommittedChunk[]>();
     for (const [t, list] of await readChunks(control.conn)) if (pre.planTables.has(t)) committed.set(t, list);
     const rowsEstimated = plan.tables.reduce((s, t) => s + t.estimatedRows, 0);
+    ctl.startHeartbeat();
     const copy = await timed(
       sink,
       runId,
@@ -321,16 +324,20 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
           config,
           runId,
           sink,
-          ...(opts.signal ? { signal: opts.signal } : {}),
+          signal: opts.signal ? AbortSignal.any([opts.signal, ctl.lost.signal]) : ctl.lost.signal,
           snapshot: snapshot!,
           target: tgt,
           method,
           committed,
         }),
       (r) => ({ rows: r.rows, bytes: r.bytes, copyMs: r.ms }),
-    );
+    ).catch((e: unknown) => {
+      throw ctl.lost.signal.aborted ? ctl.lost.signal.reason : e;
+    });
+    ctl.stopHeartbeat();
     await snapshot?.close();
     snapshot = undefined;
+    control = await ctl.ensure();
     await setRunStatus(control.conn, runId, 'copied');
 
     // ---- post-data: indexes and checks per table (in parallel lanes), then FKs, validated by anti-joins
@@ -340,6 +347,7 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
         (op: DdlOp) => op.kind !== 'createTable' && op.kind !== 'setAutoIncrement',
       );
       await applyPostData(tgt, timeout, missing, dialect, config.migrate.workers, sink, runId);
+      control = await ctl.ensure();
       await validateForeignKeys(control, plan.postData, sink, runId);
     });
     await timed(sink, runId, 'sequences', 'AUTO_INCREMENT counters', {}, () =>
@@ -372,7 +380,7 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
     };
   } finally {
     await snapshot?.close();
-    await control.conn.end().catch(() => control.conn.destroy());
+    await ctl.close();
   }
 }
 

@@ -162,6 +162,20 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   let toxics: readonly Toxic[] = [];
   const conns = new Set<Conn>();
   let stalledUntil = 0;
+  /** Unstall c once stalledUntil has passed; timers may fire early, so check the deadline and re-arm. */
+  const releaseWhenDue = (c: Conn): void => {
+    setTimeout(
+      () => {
+        if (c.done) return;
+        if (now() < stalledUntil - 0.5) releaseWhenDue(c);
+        else {
+          c.stalled = false;
+          updatePause(c);
+        }
+      },
+      Math.max(1, stalledUntil - now()),
+    );
+  };
   const stats = { connections: 0, bytesUp: 0, bytesDown: 0, resets: 0, stalls: 0 };
 
   const now = (): number => performance.now();
@@ -379,13 +393,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     };
     conns.add(c);
     armTimeouts(c);
-    if (c.stalled)
-      setTimeout(() => {
-        if (!c.done && now() >= stalledUntil) {
-          c.stalled = false;
-          updatePause(c);
-        }
-      }, stalledUntil - now());
+    if (c.stalled) releaseWhenDue(c);
     for (const p of [c.up, c.down]) {
       p.src.on('data', (chunk: Buffer) => onData(c, p, chunk));
       p.src.on('end', () => {
@@ -455,7 +463,12 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       return new Promise<void>((resolve) => {
         setTimeout(() => {
           for (const c of conns) {
-            if (c.done || now() < stalledUntil - 0.5) continue;
+            if (c.done) continue;
+            // A later, longer stall is still on (or this timer fired a little early): release at its end.
+            if (now() < stalledUntil - 0.5) {
+              releaseWhenDue(c);
+              continue;
+            }
             if (o.after === 'close') finish(c, 'close');
             else {
               c.stalled = false;

@@ -383,3 +383,34 @@ test('a permanent error (a row larger than max_allowed_packet, INSERT path) stop
   assert.match(err.hint ?? '', /max_allowed_packet/);
   assert.equal(events.count('chunk.retried'), 0, 'a permanent error was retried');
 });
+
+test('every target connection reset at once, the idle control session (run lock) included: the run reconnects, relocks and finishes identical', async (t) => {
+  const s = await testServers();
+  const sourceUrl = await freshPgDatabase(`${DB}_ctl`, datasetSql(0.1));
+  const targetUrl = await freshMysqlDatabase(`${DB}_ctl`);
+  const myProxy = await startFaultProxy({
+    upstreamHost: '127.0.0.1',
+    upstreamPort: Number(new URL(s.mysqlUrl()).port),
+  });
+  t.after(() => myProxy.close());
+  const config = parseConfig({
+    source: sourceUrl,
+    target: viaProxy(targetUrl, myProxy),
+    types: { textKey: 'varchar(100)' },
+    migrate: { workers: 2, initialChunkRows: 300, maxChunkRows: 600, retry: { baseMs: 10, capMs: 200 } },
+  });
+  const events = new Events();
+  let resets = 0;
+  void events
+    .next((e) => e.event === 'chunk.copied')
+    .then(() => {
+      resets = myProxy.resetAll();
+    });
+  const result = await runMigrate({ config, runId: 'control-reset', sink: events.sink, verify: 'checksum' });
+  events.close();
+  assert.ok(resets >= 3, `reset ${resets} connections (control + 2 lanes expected)`);
+  assert.ok(events.count('control.reconnect') >= 1, 'the lost control session was noticed and replaced');
+  assert.equal(result.verify?.identical, true);
+  for (const c of await compareDataset(sourceUrl, targetUrl))
+    assert.deepEqual([c.table, c.lost, c.extra, c.targetRows], [c.table, 0, 0, c.sourceRows]);
+});
