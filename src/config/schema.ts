@@ -41,7 +41,7 @@ const migrate = z
     /** Chunk size adapts so that one chunk takes about this long. */
     chunkSeconds: z.number().min(0.1).max(600).default(2),
     /** Rows in the first chunk of a table, before adaptation. */
-    initialChunkRows: z.number().int().min(1).default(20_000),
+    initialChunkRows: z.number().int().min(1).default(100_000),
     /** Upper bound for adapted chunks. */
     maxChunkRows: z.number().int().min(1).default(1_000_000),
     /** Load path: LOAD DATA LOCAL INFILE (fast) or multi-row INSERT; auto = LOAD DATA when the server allows it. */

@@ -297,7 +297,7 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
     };
     states.set(t.target, st);
     const gaps = uncoveredRanges(committed);
-    const big = t.estimatedRows >= 2 * sizing.initialChunkRows;
+    const big = t.estimatedRows >= sizing.initialChunkRows;
     // Key ranges are read on a fresh snapshot reader, retried like a chunk (the coordinator may be gone).
     const cursors = await retry(
       async () => {

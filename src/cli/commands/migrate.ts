@@ -114,7 +114,7 @@ export function register(program: Command): void {
     .option('--load-method <method>', 'auto (default), load-data or insert')
     .option(
       '--chunk-rows <n>',
-      'rows in the first chunk of each table before adaptation (default 20000)',
+      'rows in the first chunk of each table before adaptation (default 100000)',
       (v) => Number(v),
     )
     .option('--run-dir <dir>', 'where run directories go (default ./runs)')
