@@ -347,8 +347,8 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
         (op: DdlOp) => op.kind !== 'createTable' && op.kind !== 'setAutoIncrement',
       );
       await applyPostData(tgt, timeout, missing, dialect, config.migrate.workers, sink, runId);
+      await validateForeignKeys(tgt, timeout, plan.postData, config.migrate.workers, sink, runId);
       control = await ctl.ensure();
-      await validateForeignKeys(control, plan.postData, sink, runId);
     });
     await timed(sink, runId, 'sequences', 'AUTO_INCREMENT counters', {}, () =>
       setAutoIncrements(control, plan.postData, dialect, sink, runId),
