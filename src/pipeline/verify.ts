@@ -50,6 +50,7 @@ export interface RunVerifyOptions {
 /** `pg2my verify`: compare the target with the source. Differences are in the report, not thrown. */
 export async function runVerify(opts: RunVerifyOptions): Promise<VerifyReport> {
   const { config, sink, runId } = opts;
+  const t0 = performance.now();
   const level = opts.level ?? config.verify.level;
   const sample = opts.sample ?? config.verify.sample;
   const src = sourceSpec(config);
@@ -140,6 +141,7 @@ export async function runVerify(opts: RunVerifyOptions): Promise<VerifyReport> {
       level: identical ? 'info' : 'warn',
       msg: identical ? 'target identical to source' : 'target differs from source',
       data: {
+        ms: Math.round(performance.now() - t0),
         identical,
         structureProblems: structure.length,
         tablesDifferent: tables.filter((t) => t.status !== 'identical').length,

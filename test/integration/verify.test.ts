@@ -17,6 +17,7 @@ import { runVerify } from '../../src/pipeline/verify.js';
 import type { VerifyReport } from '../../src/verify/verify.js';
 import { assertNoSecrets, runCli } from '../helpers/cli.js';
 import { freshMysqlDatabase, freshPgDatabase, testServers } from '../helpers/servers.js';
+import { runMigrate } from '../../src/pipeline/migrate.js';
 import { loadTarget } from '../helpers/verify-loader.js';
 
 const fixture = (name: string) =>
@@ -29,7 +30,13 @@ before(async () => {
   for (const sample of Object.keys(DBS) as Sample[]) {
     const source = await freshPgDatabase(DBS[sample], fixture(sample));
     const target = await freshMysqlDatabase(DBS[sample]);
-    await loadTarget(source, target);
+    // The samples are copied by the real `pg2my migrate` (verify off), then planted with differences.
+    await runMigrate({
+      config: parseConfig({ source, target }),
+      runId: 'verify-setup',
+      sink: silentSink,
+      verify: 'none',
+    });
     urls.set(sample, { source, target });
   }
 });
