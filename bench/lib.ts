@@ -1,12 +1,34 @@
-// Shared pieces of the benchmark harness: the source tables and columns, the SELECT expressions that
-// turn PostgreSQL values into MySQL-ready text (the pipe baseline and the naive copy), and small helpers.
-// Invariants: every identifier is quoted (pg.escapeIdentifier / backticks); the conversions are the ones
-// the pipe baseline uses — bool::int, timestamptz as UTC text, bytea as hex (UNHEX on the MySQL side).
+// Shared pieces of the benchmark harness: the pipe baseline's SQL (built from pg2my's own plan, so both
+// convert values the same way: bool::int, timestamptz AT TIME ZONE 'UTC', bytea as hex + UNHEX in SET),
+// the naive copy's source columns and SELECT expressions, and small number helpers.
+// Invariants: every identifier is quoted (pg.escapeIdentifier / backticks); the pipe's SELECT expressions
+// and LOAD DATA clauses are pg2my's (src/source/postgres/read-chunk.ts, src/target/mysql/write-chunk.ts),
+// only the file name ('/dev/stdin') and the missing ORDER BY (a plain scan is the physical limit) differ.
 
 import pg from 'pg';
+import type { TablePlan } from '../src/plan/model.js';
+import { copiedColumns, selectExpr as pg2mySelectExpr } from '../src/source/postgres/read-chunk.js';
+import { loadDataStatement } from '../src/target/mysql/write-chunk.js';
 
-/** The schema the benchmark dataset lives in; the marker table lives in another one. */
+/** The schema the benchmark dataset lives in. */
 export const DATA_SCHEMA = 'public';
+
+export const pgIdent = (name: string): string => pg.escapeIdentifier(name);
+export const myIdent = (name: string): string => `\`${name.replaceAll('`', '``')}\``;
+
+/** `COPY (SELECT <pg2my's conversions> FROM schema.t) TO STDOUT`: the pipe's source side. */
+export function pipeCopySql(t: TablePlan): string {
+  const cols = copiedColumns(t).map(pg2mySelectExpr).join(', ');
+  return `COPY (SELECT ${cols} FROM ${pgIdent(t.source.schema)}.${pgIdent(t.source.name)}) TO STDOUT`;
+}
+
+/** pg2my's LOAD DATA statement for the table, reading '/dev/stdin' (the mariadb CLI's standard input). */
+export function pipeLoadSql(t: TablePlan): string {
+  const sql = loadDataStatement(t.target, copiedColumns(t));
+  const from = "LOAD DATA LOCAL INFILE 'stream' ";
+  if (!sql.startsWith(from)) throw new Error(`bench: pg2my's LOAD DATA statement changed shape: ${sql}`);
+  return `LOAD DATA LOCAL INFILE '/dev/stdin' ${sql.slice(from.length)}`;
+}
 
 export interface SourceColumn {
   readonly name: string;
@@ -52,57 +74,26 @@ export async function sourceTables(client: pg.Client): Promise<SourceTable[]> {
   });
 }
 
-export const pgIdent = (name: string): string => pg.escapeIdentifier(name);
-export const myIdent = (name: string): string => `\`${name.replaceAll('`', '``')}\``;
-
-const UTC_TEXT = `'YYYY-MM-DD HH24:MI:SS.US'`;
-
 /**
- * The SELECT expression for one column.
- * 'copy': for COPY … TO STDOUT read by LOAD DATA (text output already matches, except the casts below).
- * 'naive': for node-postgres rows fed to mysql2 (timestamps and JSON as text so nothing is re-parsed
- * through JS Date/objects; bytea stays a Buffer, which mysql2 writes as X'…').
+ * The naive copy's SELECT expression for one column: what a careful hand-written script would do with
+ * node-postgres rows fed to mysql2. Values travel as text (no JS Date or float on the way, so nothing is
+ * rounded), booleans as 0/1, timestamptz as its UTC wall time, bytea as a Buffer (mysql2 writes X'…').
  */
-export function selectExpr(c: SourceColumn, mode: 'copy' | 'naive'): string {
+export function naiveSelectExpr(c: SourceColumn): string {
   const q = pgIdent(c.name);
   switch (c.type) {
     case 'bool':
       return `${q}::int`;
-    case 'timestamptz':
-      return `to_char(${q} AT TIME ZONE 'UTC', ${UTC_TEXT})`;
     case 'bytea':
-      return mode === 'copy' ? `encode(${q}, 'hex')` : q;
-    case 'timestamp':
-    case 'date':
-    case 'time':
-    case 'json':
-    case 'jsonb':
-      return mode === 'copy' ? q : `${q}::text`;
-    default:
       return q;
+    case 'timestamptz':
+      return `(${q} AT TIME ZONE 'UTC')::text`;
+    case 'int2':
+    case 'int4':
+      return q;
+    default:
+      return `${q}::text`;
   }
-}
-
-/** `COPY (SELECT <converted columns> FROM public.t) TO STDOUT` — the pipe's source side. */
-export function copySql(t: SourceTable): string {
-  const cols = t.columns.map((c) => selectExpr(c, 'copy')).join(', ');
-  return `COPY (SELECT ${cols} FROM ${pgIdent(DATA_SCHEMA)}.${pgIdent(t.name)}) TO STDOUT`;
-}
-
-/** `LOAD DATA LOCAL INFILE '/dev/stdin' …` with bytea columns read into @vars and UNHEXed. */
-export function loadDataSql(t: SourceTable): string {
-  const targets: string[] = [];
-  const sets: string[] = [];
-  t.columns.forEach((c, i) => {
-    if (c.type === 'bytea') {
-      targets.push(`@v${i}`);
-      sets.push(`${myIdent(c.name)} = UNHEX(@v${i})`);
-    } else targets.push(myIdent(c.name));
-  });
-  return (
-    `LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE ${myIdent(t.name)} CHARACTER SET utf8mb4 ` +
-    `(${targets.join(', ')})${sets.length ? ` SET ${sets.join(', ')}` : ''}`
-  );
 }
 
 /** A URL without its password (for argv and logs). */
@@ -112,8 +103,8 @@ export function withoutPassword(url: string): string {
   return u.toString();
 }
 
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of nothing');
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;

@@ -1,5 +1,6 @@
 // The naive Node baseline the bench compares pg2my with: keyset-paged SELECT from PostgreSQL (node-postgres),
-// then one multi-row INSERT per page through mysql2 (autocommit), `--workers` tables at a time.
+// then one multi-row INSERT per page through mysql2 (autocommit), `--workers` tables at a time, in the order
+// given by --tables (the bench passes largest first, as pg2my and the pipe do).
 //   NAIVE_SOURCE_URL=postgres://… PGPASSWORD=… NAIVE_TARGET_URL=mysql://… MYSQL_PWD=… \
 //     node --import tsx bench/naive-copy.ts [--workers 2] [--batch 1000] [--tables a,b,…]
 // Invariants: URLs come without passwords (env only); target tables already exist; prints one JSON object
@@ -7,7 +8,7 @@
 
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { DATA_SCHEMA, myIdent, pgIdent, type SourceTable, selectExpr, sourceTables } from './lib.js';
+import { DATA_SCHEMA, myIdent, naiveSelectExpr, pgIdent, type SourceTable, sourceTables } from './lib.js';
 
 interface Args {
   workers: number;
@@ -56,9 +57,10 @@ async function copyTable(
   });
   await src.connect();
   try {
-    const cols = t.columns.map((c) => selectExpr(c, 'naive')).join(', ');
+    const cols = t.columns.map(naiveSelectExpr).join(', ');
     const from = `${pgIdent(DATA_SCHEMA)}.${pgIdent(t.name)}`;
-    const key = pgIdent(t.key);
+    // Table-qualified: a bare "id" in ORDER BY would bind to the output column `"id"::text` (text order).
+    const key = `${from}.${pgIdent(t.key)}`;
     const keyIndex = t.columns.findIndex((c) => c.name === t.key);
     const insert = `INSERT INTO ${myIdent(t.name)} (${t.columns.map((c) => myIdent(c.name)).join(', ')}) VALUES ?`;
     let last: unknown = null;
