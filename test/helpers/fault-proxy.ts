@@ -5,6 +5,7 @@
 // (jitter, probability, slice sizes) comes from a seeded PRNG so a failing fault test replays the same way.
 
 import * as net from 'node:net';
+import { prng } from './prng.js';
 
 /** Which way a toxic acts: upstream = client → server, downstream = server → client (Toxiproxy's names). */
 export type ToxicStream = 'upstream' | 'downstream' | 'both';
@@ -84,18 +85,6 @@ export interface FaultProxyOptions {
   readonly seed?: number;
   /** Listen port; default 0 (any free port). */
   readonly port?: number;
-}
-
-/** mulberry32: small, fast, good enough for fault injection. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function loopbackHost(host: string): string {

@@ -13,20 +13,9 @@ import { classifyMysqlError } from '../../src/target/mysql/classify-error.js';
 import { CopyTextToLoadData, loadDataLocalSql } from '../../src/target/mysql/load-data-stream.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { freshMysql8Database, freshMysqlDatabase, freshPgDatabase } from '../helpers/servers.js';
+import { prng as rng } from '../helpers/prng.js';
 
 const DB = 'pg2my_it_load_data_stream';
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function trickyValues(): (string | null)[] {
   const controls = Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join('');

@@ -28,6 +28,7 @@ import mysql from 'mysql2/promise';
 import { assertNoSecrets, splitPassword } from '../helpers/cli.js';
 import { compareDataset, DATASET_TABLES, datasetRows, datasetSql } from '../helpers/migrate-dataset.js';
 import { freshMysqlDatabase, freshPgDatabase, testServers } from '../helpers/servers.js';
+import { prng } from '../helpers/prng.js';
 
 const DB = 'pg2my_it_migrate_crash';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,18 +37,6 @@ const KILLS = 22;
 const MIN_KILLS = 20;
 
 const SEED = Number(process.env.PG2MY_CRASH_SEED ?? randomInt(1, 2 ** 31));
-
-/** mulberry32, as in the fault proxy: a failing run replays with the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `node dist/cli/main.js` when the build is at least as new as every source file, else tsx on src. */
 function cliArgv(): { argv: string[]; how: string } {

@@ -16,6 +16,7 @@ import { runMigrate } from '../../src/pipeline/migrate.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { compareDataset, datasetRows, datasetSql } from '../helpers/migrate-dataset.js';
 import { freshMysqlDatabase, freshPgDatabase, testServers } from '../helpers/servers.js';
+import { prng } from '../helpers/prng.js';
 
 const DB = 'pg2my_it_migrate_faults';
 const SEED = Number(process.env.PG2MY_FAULT_SEED ?? randomInt(1, 2 ** 31));
@@ -26,18 +27,6 @@ const FAULT_WINDOW = 0.6;
 const STALL_SECONDS = 1;
 /** A long stall lasts this many times stallSeconds: the tool must cut it long before it ends. */
 const LONG_STALL_FACTOR = 5;
-
-/** mulberry32, as in the fault proxy. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The URL with host:port replaced by the proxy's. */
 function viaProxy(url: string, proxy: FaultProxy): string {
