@@ -7,7 +7,15 @@ import { redactText } from '../../config/urls.js';
 import { ERROR_CODES, MigrationError } from '../../errors.js';
 import type { EventSink } from '../../events.js';
 import { runVerify, type VerifyLevel, type VerifyReport } from '../../pipeline/verify.js';
-import { addConnectionFlags, configFromFlags, err, newRunId, runAction } from '../common.js';
+import {
+  addConnectionFlags,
+  addTableFlags,
+  configFromFlags,
+  err,
+  newRunId,
+  runAction,
+  tableSelection,
+} from '../common.js';
 
 const HELP = `
 Levels (what each one proves):
@@ -105,16 +113,13 @@ export function register(program: Command): void {
   const cmd = program
     .command('verify')
     .description('prove the target identical to the source, or list what differs');
-  addConnectionFlags(cmd, { target: 'required' })
+  addTableFlags(addConnectionFlags(cmd, { target: 'required' }))
     .option('--level <level>', 'count, checksum (default from config, else checksum) or full')
     .option('--sample <n>', 'also compare n random rows per table field by field', (v) => Number(v))
     .option('--bisect-rows <n>', 'bisect differing segments down to this many rows (default 1000)', (v) =>
       Number(v),
     )
     .option('--format <format>', 'text (default) or json (the VerifyReport, for CI)', 'text')
-    .option('--schemas <list>', 'comma-separated PostgreSQL schemas (default: every schema with tables)')
-    .option('--tables <list>', 'only these tables (schema.table or table), comma-separated')
-    .option('--exclude <list>', 'leave out these tables, comma-separated')
     .addHelpText('after', HELP)
     .action((flags: Record<string, unknown>) =>
       runAction(async () => {
@@ -127,15 +132,7 @@ export function register(program: Command): void {
             'CONFIG_INVALID',
             `--level must be count, checksum or full (got ${level}).`,
           );
-        const extra: Record<string, unknown> = {};
-        for (const k of ['schemas', 'tables', 'exclude'] as const) {
-          const v = flags[k];
-          if (typeof v === 'string')
-            extra[k] = v
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean);
-        }
+        const extra: Record<string, unknown> = tableSelection(flags);
         const verify: Record<string, unknown> = {};
         if (level !== undefined) verify.level = level;
         if (flags.sample !== undefined) verify.sample = flags.sample;
