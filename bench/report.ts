@@ -76,6 +76,8 @@ export interface BenchResults {
   readonly finishedAt: string;
   readonly workers: number;
   readonly runsPerMeasurement: number;
+  /** HEAD when the bench ran, and the src/ files that differed from it. */
+  readonly git: { readonly commit: string | null; readonly dirty: readonly string[] };
   readonly machine: Readonly<Record<string, unknown>>;
   readonly servers: Readonly<Record<string, unknown>>;
   readonly dataset: {

@@ -56,7 +56,7 @@ const USAGE = `usage: npm run bench -- [--size tiny|small|1gb] [--workers N] [--
   --runs         runs of each measurement; the table shows medians (default 1)
   --results-dir  where <size>-<timestamp>.json goes (default bench/results)
   --quiet-wait   before each run wait up to S seconds for an idle machine (default 30; 0 = never)
-  --keep         keep the MariaDB databases afterwards (default: dropped)
+  --keep         keep the MariaDB databases and pg2my's run directories (default: removed)
 `;
 
 interface Args {
@@ -474,7 +474,8 @@ async function runMigrate(ctx: Ctx): Promise<{ full: RunFigures; copy: RunFigure
       },
     };
   } finally {
-    rmSync(runDir, { recursive: true, force: true });
+    if (ctx.args.keep) log(`    pg2my run directory kept: ${runDir}`);
+    else rmSync(runDir, { recursive: true, force: true });
   }
 }
 
@@ -539,6 +540,20 @@ function summarize(
     rssOf,
     runs: runs.map((r) => ({ ...r, ms: Math.round(r.ms), processMs: Math.round(r.processMs) })),
   };
+}
+
+/** The commit measured, and the source files that differed from it (dist/ is built from the working tree). */
+function gitState(): { commit: string | null; dirty: string[] } {
+  const run = (args: string[]): string | null => {
+    const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+    return r.status === 0 ? r.stdout : null;
+  };
+  const commit = run(['rev-parse', 'HEAD'])?.trim() ?? null;
+  const dirty = (run(['status', '--porcelain', '--', 'src', 'package.json', 'package-lock.json']) ?? '')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3));
+  return { commit, dirty };
 }
 
 const stamp = (d: Date): string =>
@@ -673,6 +688,7 @@ async function main(argv: readonly string[]): Promise<number> {
     finishedAt: new Date().toISOString(),
     workers: args.workers,
     runsPerMeasurement: args.runs,
+    git: gitState(),
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model ?? '?',
