@@ -51,28 +51,81 @@ const TLS_ALIASES: Readonly<Record<string, TlsMode>> = {
   verify_identity: 'verify-full',
 };
 
+/** Query parameters a URL may carry; any other is refused, so a typo never silently does nothing. */
+const KNOWN_PARAMS: ReadonlySet<string> = new Set([
+  'sslmode',
+  'ssl-mode',
+  'sslrootcert',
+  'ssl-ca',
+  'password',
+]);
+
+function invalidUrl(role: 'source' | 'target', message: string, hint?: string): MigrationError {
+  return new MigrationError('CONFIG_INVALID', message, {
+    hint:
+      hint ??
+      (role === 'source'
+        ? 'Use postgres://user@host:5432/dbname (password in PG2MY_SOURCE_PASSWORD or PGPASSWORD).'
+        : 'Use mysql://user@host:3306/dbname (password in PG2MY_TARGET_PASSWORD or MYSQL_PWD).'),
+  });
+}
+
+/** decodeURIComponent that names the URL part (never its text: it may be a password) when an escape is bad. */
+function decodePart(raw: string, part: string, role: 'source' | 'target'): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw invalidUrl(
+      role,
+      `The ${role} URL's ${part} has a malformed %-escape.`,
+      'Write a literal % as %25, and encode other special characters as %XX (encodeURIComponent).',
+    );
+  }
+}
+
+/**
+ * The port as written in the URL's authority, checked before WHATWG parsing, so that a bad port is named
+ * (the URL parser would only say "invalid URL"). Returns undefined when no port is written.
+ */
+function writtenPort(raw: string, role: 'source' | 'target'): number | undefined {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(raw)?.[1];
+  if (authority === undefined) return undefined;
+  const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
+  const m = hostPort.startsWith('[')
+    ? /^\[[^\]]*\](?::(.*))?$/.exec(hostPort)
+    : /^[^:]*(?::(.*))?$/.exec(hostPort);
+  const text = m?.[1];
+  if (text === undefined || text === '') return undefined;
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(port >= 1 && port <= 65535))
+    throw invalidUrl(
+      role,
+      `The ${role} URL's port "${text.slice(0, 12)}" is not a number from 1 to 65535.`,
+      `Write the port as a number, e.g. ${role === 'source' ? 'postgres://user@host:5432/db' : 'mysql://user@host:3306/db'}.`,
+    );
+  return port;
+}
+
 /**
  * Parse a `postgres://` / `postgresql://` or `mysql://` / `mariadb://` URL. The password may also come
- * from `passwordEnv` names (first set wins) when the URL has none. TLS: `?sslmode=` (or `ssl-mode=`):
- * disable | require | verify-ca | verify-full; default `disable` on loopback hosts and `verify-full`
- * elsewhere, so a remote server is never used unencrypted or unverified unless asked for.
+ * from `?password=` or from `passwordEnv` names (first set wins) when the URL has none. TLS: `?sslmode=`
+ * (or `ssl-mode=`): disable | require | verify-ca | verify-full; default `disable` on loopback hosts and
+ * `verify-full` elsewhere, so a remote server is never used unencrypted or unverified unless asked for.
+ * IPv6 literals are written in brackets (`[::1]`). Unknown query parameters, malformed %-escapes and
+ * ports outside 1–65535 (0 included) are CONFIG_INVALID naming the part, never echoing the URL.
  */
 export function parseConnectionUrl(
   raw: string,
   role: 'source' | 'target',
   passwordEnv: readonly string[] = [],
 ): ConnectionSpec {
+  const port = writtenPort(raw, role);
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
     // Never echo the raw text: it may hold a password.
-    throw new MigrationError('CONFIG_INVALID', `The ${role} URL is not a valid URL.`, {
-      hint:
-        role === 'source'
-          ? 'Use postgres://user@host:5432/dbname (password in PG2MY_SOURCE_PASSWORD or PGPASSWORD).'
-          : 'Use mysql://user@host:3306/dbname (password in PG2MY_TARGET_PASSWORD or MYSQL_PWD).',
-    });
+    throw invalidUrl(role, `The ${role} URL is not a valid URL.`);
   }
   const scheme = u.protocol.replace(/:$/, '');
   const engine =
@@ -88,11 +141,22 @@ export function parseConnectionUrl(
       `The ${role} URL must start with ${role === 'source' ? 'postgres://' : 'mysql://'} (got ${scheme}://).`,
     );
   }
-  const password = u.password
-    ? decodeURIComponent(u.password)
-    : passwordEnv.map((k) => process.env[k]).find((v) => v);
+  const queryPassword = u.searchParams.get('password');
+  registerSecret(queryPassword ?? undefined);
+  const urlPassword = u.password ? decodePart(u.password, 'password', role) : undefined;
+  registerSecret(urlPassword);
+  for (const key of u.searchParams.keys())
+    if (!KNOWN_PARAMS.has(key))
+      throw invalidUrl(
+        role,
+        `The ${role} URL has an unknown parameter "${key.slice(0, 40)}".`,
+        `Known parameters: ${[...KNOWN_PARAMS].join(', ')}.`,
+      );
+  const password =
+    urlPassword || queryPassword || passwordEnv.map((k) => process.env[k]).find((v) => v) || undefined;
   registerSecret(password);
-  const host = u.hostname || 'localhost';
+  // WHATWG keeps the brackets of an IPv6 literal in hostname; the drivers want the bare address.
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost';
   const tlsRaw = (u.searchParams.get('sslmode') ?? u.searchParams.get('ssl-mode') ?? '').toLowerCase();
   let tls: TlsMode;
   if (tlsRaw === '') tls = isLoopback(host) ? 'disable' : 'verify-full';
@@ -104,12 +168,12 @@ export function parseConnectionUrl(
       });
     tls = t;
   }
-  const db = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  const db = decodePart(u.pathname.replace(/^\//, ''), 'database name', role);
   return {
     engine: want,
     host,
-    port: u.port ? Number(u.port) : want === 'postgresql' ? 5432 : 3306,
-    user: decodeURIComponent(u.username) || (want === 'postgresql' ? 'postgres' : 'root'),
+    port: port ?? (want === 'postgresql' ? 5432 : 3306),
+    user: decodePart(u.username, 'user name', role) || (want === 'postgresql' ? 'postgres' : 'root'),
     password,
     database: db || undefined,
     tls,
@@ -122,11 +186,12 @@ export function describe(spec: ConnectionSpec): string {
   return `${spec.user}@${spec.host}:${spec.port}/${spec.database ?? ''} (tls ${spec.tls})`;
 }
 
-/** A URL with its password replaced by `***`; unparsable input becomes `<invalid url>`. */
+/** A URL with its password (userinfo or `?password=`) replaced by `***`; unparsable input becomes `<invalid url>`. */
 export function redactUrl(raw: string): string {
   try {
     const u = new URL(raw);
     if (u.password) u.password = '***';
+    if (u.searchParams.has('password')) u.searchParams.set('password', '***');
     return u.toString();
   } catch {
     return '<invalid url>';
@@ -136,7 +201,8 @@ export function redactUrl(raw: string): string {
 /** True when the password was written inside the URL (visible in the process list if given as a flag). */
 export function urlHasPassword(raw: string): boolean {
   try {
-    return new URL(raw).password !== '';
+    const u = new URL(raw);
+    return u.password !== '' || u.searchParams.has('password');
   } catch {
     return false;
   }
