@@ -3,8 +3,8 @@
 // Invariant: the process title is scrubbed before anything else, so URLs with passwords given as flags
 // do not stay visible in the process list for the length of a migration.
 
-import { Command } from 'commander';
-import { exitCodeHelp } from './common.js';
+import { Command, CommanderError } from 'commander';
+import { err, exitCodeHelp } from './common.js';
 import { registerCommands } from './commands/index.js';
 
 process.title = `pg2my ${process.argv[2] ?? ''}`.trim();
@@ -21,8 +21,21 @@ const program = new Command('pg2my')
   )
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
-  .addHelpText('after', `\nExit codes:\n${exitCodeHelp()}\n`);
+  .addHelpText('after', `\nExit codes:\n${exitCodeHelp()}\n`)
+  // Subcommands inherit this: a flag error (unknown option or command, missing value, no command) is
+  // CONFIG_INVALID, exit 2; commander's own exit 1 is TRANSIENT_EXHAUSTED's status in our table.
+  .exitOverride();
 
 registerCommands(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (!(e instanceof CommanderError)) throw e;
+  if (e.exitCode === 0)
+    process.exitCode = 0; // --help, --version
+  else {
+    err('  exit 2 (CONFIG_INVALID: bad flag, config file or URL)');
+    process.exitCode = 2;
+  }
+}
