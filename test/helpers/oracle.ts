@@ -7,7 +7,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { MigrationPlan } from '../../src/plan/model.js';
 
-type Kind = 'decimal' | 'float' | 'json' | 'char' | 'exact';
+type Kind = 'decimal' | 'float' | 'real' | 'json' | 'char' | 'exact';
 
 interface PgColumn {
   readonly name: string;
@@ -41,7 +41,7 @@ function pgExpr(c: PgColumn): { sql: string; kind: Kind } {
     case 'money':
       return { sql: `${v}::numeric::text`, kind: 'decimal' };
     case 'real':
-      return { sql: `${v}::float8::text`, kind: 'float' };
+      return { sql: `${v}::float8::text`, kind: 'real' };
     case 'double precision':
       return { sql: `${v}::text`, kind: 'float' };
     case 'jsonb':
@@ -90,6 +90,10 @@ function normalise(kind: Kind, v: string | null): string {
       return decimal(v);
     case 'float':
       return String(Number(v));
+    case 'real':
+      // A float4 is identified by 9 significant digits; MariaDB widens FLOAT to DOUBLE via 15-digit text
+      // (96.8000030517578 for the float4 nearest 96.8), so both sides are compared as float4.
+      return String(Math.fround(Number(v)));
     case 'json':
       return canonicalJson(JSON.parse(v));
     case 'char':
