@@ -22,14 +22,18 @@ export const LOB_TYPES: ReadonlySet<string> = new Set([
 /** `DECIMAL` of `DECIMAL UNSIGNED`: the type name without modifiers. */
 export const baseName = (t: TargetType): string => t.name.split(' ')[0]!;
 
-/** Transform for an overridden type: the rule's, unless the target is text and the rule's is not text. */
+/**
+ * Transform for an overridden type. Into a text type (CHAR, VARCHAR, *TEXT) or a non-bytea value into a
+ * BLOB, every value travels as PostgreSQL's own text of it (`v::text` in the source session: UTC, ISO
+ * dates, shortest round-trip floats), the one canonical text verify compares; arrays keep their JSON text
+ * (types.array decides that form). JSON and non-string targets keep the rule's transform.
+ */
 export function overrideTransform(base: Transform | undefined, type: TargetType): Transform {
-  const isString = STRING_TYPES.has(baseName(type)) || LOB_TYPES.has(baseName(type));
+  const b = baseName(type);
+  const isString = STRING_TYPES.has(b) || LOB_TYPES.has(b);
   if (base === undefined) return isString ? 'text' : 'none';
-  const nonText: readonly Transform[] = ['bool', 'bit', 'bytea', 'interval-time', 'timetz-utc'];
-  return isString && baseName(type) !== 'JSON' && !baseName(type).endsWith('BLOB') && nonText.includes(base)
-    ? 'text'
-    : base;
+  if (!isString || b === 'JSON' || base === 'array-json') return base;
+  return b.endsWith('BLOB') && base === 'bytea' ? 'bytea' : 'text';
 }
 
 const OVERRIDE_TYPES: Readonly<
