@@ -13,6 +13,8 @@
 // | decimal  | DECIMAL(p,s) (numeric, money)    | v::numeric::text, then trailing fractional 0s and a trailing '.' removed (rtrim) | CAST(v AS CHAR), same TRIMs |
 // | float    | FLOAT, DOUBLE                    | exact binary decomposition of the double: '[-]<53-bit significand>p<exponent>' (float4 widened exactly to double); 0 and -0 → '0'; NaN/±Infinity as text | same arithmetic: LOG2/POW, exact powers of two; verified bit-exact against IEEE-754 on 1M values and every binade edge |
 // | text     | VARCHAR, *TEXT, ENUM, MariaDB JSON | v::text (array_to_json(v)::text for arrays → JSON) | v as bytes (CAST(v AS BINARY))          |
+//   (text: v::text in the source session — UTC, ISO dates, shortest round-trip floats — is the canonical text the
+//   copy wrote into every text target, transform `text`; see overrideTransform and the README's type-mapping notes)
 // | char     | CHAR(n), VARCHAR from bpchar     | rtrim(v::text, ' ')                            | TRIM(TRAILING ' ' FROM v)                   |
 // | bytes    | *BLOB, VARBINARY                 | encode(v, 'hex') (lower case)                  | LOWER(HEX(v))                               |
 // | date     | DATE                             | to_char(v, 'YYYY-MM-DD')                       | DATE_FORMAT(v, '%Y-%m-%d')                  |

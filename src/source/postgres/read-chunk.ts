@@ -39,6 +39,8 @@ export function selectExpr(c: ColumnPlan): string {
       return `(${v} AT TIME ZONE 'UTC')::time`;
     case 'array-json':
       return `array_to_json(${v})`;
+    case 'hstore-json':
+      return `${v}::json`;
     case 'money':
       return `${v}::numeric`;
     case 'interval-time':
@@ -46,6 +48,8 @@ export function selectExpr(c: ColumnPlan): string {
     case 'interval-iso':
     case 'bit':
     case 'text':
+      // The canonical text of a value in a text target: PostgreSQL's own ::text in the source session
+      // (UTC, ISO dates, shortest round-trip floats); verify's pgValue for kind `text` is the same.
       return `${v}::text`;
     case 'none':
       // float4 as its exact double: MariaDB parses '3.4028235e+38' (float4's shortest text) as a double
