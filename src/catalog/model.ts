@@ -106,12 +106,17 @@ export interface ForeignKey {
   readonly onDelete: FkAction;
   readonly onUpdate: FkAction;
   readonly deferrable: boolean;
+  /** NOT VALID in PostgreSQL (pg_constraint.convalidated = false): existing rows were never checked, new
+   *  and updated rows are. Present only when true, so catalogs without such constraints are unchanged. */
+  readonly notValid?: boolean;
 }
 
 export interface Check {
   readonly name: string;
   /** The boolean expression without the CHECK keyword and outer parentheses. */
   readonly expression: string;
+  /** NOT VALID in PostgreSQL: existing rows were never checked, new and updated rows are. Present only when true. */
+  readonly notValid?: boolean;
 }
 
 export interface Table extends QualifiedName {

@@ -80,12 +80,19 @@ export type DdlOp =
       readonly refColumns: readonly string[];
       readonly onDelete: FkAction;
       readonly onUpdate: FkAction;
+      /** NOT VALID in PostgreSQL: added without checking existing rows (orphans stay), never validated. */
+      readonly notValid?: boolean;
     }
   | {
       readonly kind: 'addCheck';
       readonly table: string;
       readonly name: string;
       readonly expression: SqlFragment;
+      /**
+       * NOT VALID in PostgreSQL: existing rows are not checked. MariaDB adds it with check_constraint_checks=0
+       * (new rows are checked); MySQL 8 checks every row on ADD CHECK, so there it is NOT ENFORCED.
+       */
+      readonly notValid?: boolean;
     }
   | {
       readonly kind: 'setAutoIncrement';
@@ -108,6 +115,7 @@ export type Transform =
   | 'timestamptz-utc' // instant rendered in UTC without offset
   | 'timetz-utc' // time of day converted to UTC, offset dropped (opt-in only)
   | 'array-json' // array_to_json
+  | 'hstore-json' // hstore::json (hstore's own cast): a JSON object of string (or null) values
   | 'money' // money::numeric
   | 'interval-iso' // ISO 8601 interval text
   | 'interval-time' // interval as TIME (opt-in; hours beyond 838 are rejected)

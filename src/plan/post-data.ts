@@ -322,9 +322,17 @@ export function constraintOps(s: TableState, states: ReadonlyMap<string, TableSt
       refColumns: fk.references.columns.map((c) => ref.colNames.get(c)!),
       onDelete: fk.onDelete,
       onUpdate: fk.onUpdate,
+      ...(fk.notValid ? { notValid: true } : {}),
     });
+    if (fk.notValid) warnNotValid(b, `${qualified(t)}.${fk.name}`, 'foreign key');
   }
-  const check = (name: string, object: string, expression: string, valueColumn?: string) => {
+  const check = (
+    name: string,
+    object: string,
+    expression: string,
+    valueColumn?: string,
+    notValid = false,
+  ) => {
     const tr = translateExpr(expression, {
       columns: s.exprColumns,
       boolean: true,
@@ -346,7 +354,9 @@ export function constraintOps(s: TableState, states: ReadonlyMap<string, TableSt
       table: s.target,
       name: b.constraintNames.claim(name, 'check'),
       expression: tr.sql,
+      ...(notValid ? { notValid: true } : {}),
     });
+    if (notValid) warnNotValid(b, `${qualified(t)}.${object}`, 'check');
     if (tr.sql.some((p) => typeof p === 'object' && 'str' in p && OUTSIDE_BMP.test(p.str))) {
       b.warnings.push({
         code: 'CHECK_LITERAL_4BYTE',
@@ -356,7 +366,7 @@ export function constraintOps(s: TableState, states: ReadonlyMap<string, TableSt
       });
     }
   };
-  for (const ck of t.checks) check(ck.name, ck.name, ck.expression);
+  for (const ck of t.checks) check(ck.name, ck.name, ck.expression, undefined, ck.notValid === true);
   for (const col of t.columns) {
     const dom = col.type.domain;
     if (!dom) continue;
@@ -368,6 +378,21 @@ export function constraintOps(s: TableState, states: ReadonlyMap<string, TableSt
   const ai = autoIncrementOp(s, b);
   if (ai) ops.push(ai);
   return ops;
+}
+
+/**
+ * NOT_VALID_CONSTRAINT: what the plan does with a PostgreSQL NOT VALID constraint (existing rows unchecked,
+ * new rows checked) on this dialect. MariaDB keeps those semantics; MySQL 8 cannot add a CHECK without
+ * checking every row (ALTER TABLE … ADD CHECK evaluates the table), so there the CHECK is NOT ENFORCED.
+ */
+function warnNotValid(b: Builder, object: string, kind: 'check' | 'foreign key'): void {
+  const message =
+    kind === 'foreign key'
+      ? 'NOT VALID in PostgreSQL: added with foreign_key_checks=0 and not validated, so existing rows without a parent stay as they are; new and updated rows are checked, as in PostgreSQL'
+      : b.dialect.name === 'mariadb'
+        ? 'NOT VALID in PostgreSQL: added with check_constraint_checks=0, so existing rows that violate it stay as they are; new and updated rows are checked, as in PostgreSQL. A later ALTER TABLE that copies the table (e.g. MODIFY) fails on those rows unless run with SET SESSION check_constraint_checks=0'
+        : 'NOT VALID in PostgreSQL: MySQL 8 checks every existing row when a CHECK is added, so it is added NOT ENFORCED and new rows are NOT checked on the target. Fix the rows, then ALTER TABLE … ALTER CHECK … ENFORCED (or VALIDATE CONSTRAINT in PostgreSQL before migrating)';
+  b.warnings.push({ code: 'NOT_VALID_CONSTRAINT', object, message });
 }
 
 /** `CHECK ((VALUE > 0))` or `(VALUE > 0)` → `VALUE > 0` style text the translator accepts either way. */

@@ -55,6 +55,10 @@ function opt(r: RawRow, k: string): string | undefined {
 function bool(r: RawRow, k: string): boolean {
   return str(r, k) === 't';
 }
+/** `{ notValid: true }` for a NOT VALID constraint row (validated = 'f'), else nothing. */
+function notValid(r: RawRow): { notValid?: boolean } {
+  return opt(r, 'validated') === 'f' ? { notValid: true } : {};
+}
 function int(r: RawRow, k: string): number {
   const n = Number(str(r, k));
   return Number.isSafeInteger(n) ? n : bad(`${k} is not an integer`);
@@ -222,10 +226,15 @@ function parseTable(
       onDelete: fkAction(str(c, 'on_delete')),
       onUpdate: fkAction(str(c, 'on_update')),
       deferrable: bool(c, 'deferrable'),
+      ...notValid(c),
     }));
   const checks: Check[] = cons
     .filter((c) => str(c, 'type') === 'c')
-    .map((c) => ({ name: str(c, 'name'), expression: checkExpression(str(c, 'definition')) }));
+    .map((c) => ({
+      name: str(c, 'name'),
+      expression: checkExpression(str(c, 'definition')),
+      ...notValid(c),
+    }));
   const indexes: Index[] = parts.indexes
     .map((i) => {
       const predicate = opt(i, 'predicate');

@@ -140,7 +140,7 @@ ORDER BY t.oid`;
  * Rows: table_oid, name, type ('p' | 'u' | 'f' | 'c' | 'x'), columns (json, in key order), ref_schema,
  * ref_table, ref_columns (json, FK only, in key order), on_delete / on_update (confdeltype letters),
  * deferrable, definition (pg_get_constraintdef for CHECK and EXCLUDE), nulls_not_distinct (PG 15+,
- * false before). Excludes the per-partition clones PostgreSQL adds for FKs to partitioned tables. PG 12+.
+ * false before), validated (pg_constraint.convalidated: false for NOT VALID). Excludes the per-partition clones PostgreSQL adds for FKs to partitioned tables. PG 12+.
  */
 export const CONSTRAINTS_SQL = `
 SELECT con.conrelid::text AS table_oid, con.conname AS name, con.contype::text AS type,
@@ -152,7 +152,7 @@ SELECT con.conrelid::text AS table_oid, con.conname AS name, con.contype::text A
         FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, n)
         JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum) AS ref_columns,
        con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update,
-       con.condeferrable AS deferrable,
+       con.condeferrable AS deferrable, con.convalidated AS validated,
        CASE WHEN con.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(con.oid, true) END AS definition,
        coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct
 FROM pg_catalog.pg_constraint con
