@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { resolveConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
-import { redactText, urlHasPassword } from '../config/urls.js';
+import { redactText, registerUrlSecrets, urlHasPassword } from '../config/urls.js';
 import { ERROR_CODES, exitCodeFor, isMigrationError } from '../errors.js';
 
 /** Flags every command that talks to servers accepts. */
@@ -69,7 +69,14 @@ export function configFromFlags(flags: Record<string, unknown>, extra: Record<st
     }
   }
   if (typeof flags.connectTimeout === 'number') overrides.connectTimeoutMs = flags.connectTimeout;
-  return resolveConfig({ file: typeof flags.config === 'string' ? flags.config : undefined, overrides });
+  const config = resolveConfig({
+    file: typeof flags.config === 'string' ? flags.config : undefined,
+    overrides,
+  });
+  // Register the passwords now (flag, env or config file), before anything is logged or written.
+  registerUrlSecrets(config.source);
+  registerUrlSecrets(config.target);
+  return config;
 }
 
 /** A sortable, unique run id: UTC timestamp + random suffix, e.g. 20261124T105633Z-3f9a1c. */

@@ -29,10 +29,40 @@ export function registerSecret(secret: string | undefined): void {
   secrets.add(Buffer.from(secret).toString('hex'));
 }
 
-/** Replace every registered secret in `text` with `***`. Cheap when no secret is registered. */
+/**
+ * Register the password of a URL (userinfo, as written and decoded, and `?password=`) without validating
+ * the rest; never throws. Called as soon as a URL is known, before anything can be logged or written.
+ */
+export function registerUrlSecrets(raw: string | undefined): void {
+  if (!raw) return;
+  try {
+    const u = new URL(raw);
+    registerSecret(u.password);
+    try {
+      registerSecret(decodeURIComponent(u.password));
+    } catch {
+      // a malformed escape: the raw form is registered, parseConnectionUrl will refuse the URL
+    }
+    registerSecret(u.searchParams.get('password') ?? undefined);
+  } catch {
+    // not a URL: nothing to register; the text redaction below still scrubs URL-shaped secrets
+  }
+}
+
+/** `scheme://user:PASSWORD@` and `?password=…` / `&password=…` in any text, whether registered or not. */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:)[^\s@/]+@/gi;
+const QUERY_PASSWORD = /([?&]password=)[^&\s"'#]+/gi;
+
+/**
+ * Replace every registered secret in `text` with `***`, and every password written inside a URL (as
+ * userinfo or `password=` parameter) even if it was never registered. Cheap when nothing matches.
+ */
 export function redactText(text: string): string {
   let out = text;
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join('***');
+  if (out.includes('://') || out.includes('password=')) {
+    out = out.replace(URL_PASSWORD, '$1***@').replace(QUERY_PASSWORD, '$1***');
+  }
   return out;
 }
 

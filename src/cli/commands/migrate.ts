@@ -5,7 +5,7 @@
 
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { redactText } from '../../config/urls.js';
+import { redactUrl } from '../../config/urls.js';
 import { ERROR_CODES, exitCodeFor, MigrationError } from '../../errors.js';
 import { type MigrateResult, runMigrate, TOOL_VERSION } from '../../pipeline/migrate.js';
 import { createCliReporter } from '../reporter.js';
@@ -173,8 +173,8 @@ export function register(program: Command): void {
               node: process.version,
               config: {
                 ...config,
-                source: config.source ? redactText(config.source) : undefined,
-                target: config.target ? redactText(config.target) : undefined,
+                source: config.source ? redactUrl(config.source) : undefined,
+                target: config.target ? redactUrl(config.target) : undefined,
               },
             },
             null,
