@@ -20,6 +20,12 @@ export interface Dialect {
   readonly expressionDefaults: boolean;
   /** CHECK constraints are enforced. */
   readonly enforcesChecks: boolean;
+  /**
+   * How a CHECK is added without checking the existing rows (PostgreSQL NOT VALID): `session` — MariaDB's
+   * SET SESSION check_constraint_checks=0 around the ALTER, new rows are still checked; `not-enforced` —
+   * MySQL 8 evaluates every row on ADD CHECK and has no such switch, so only a NOT ENFORCED CHECK can be added.
+   */
+  readonly uncheckedCheck: 'session' | 'not-enforced';
   /** Errno raised when LOAD DATA LOCAL is refused by the server's local_infile=OFF. */
   readonly localInfileDisabledErrno: number;
 }
@@ -33,6 +39,7 @@ export const MYSQL8: Dialect = {
   jsonIsBinary: true,
   expressionDefaults: true,
   enforcesChecks: true,
+  uncheckedCheck: 'not-enforced',
   localInfileDisabledErrno: 3948,
 };
 
@@ -50,6 +57,7 @@ export const MARIADB: Dialect = {
   jsonIsBinary: false,
   expressionDefaults: true,
   enforcesChecks: true,
+  uncheckedCheck: 'session',
   localInfileDisabledErrno: 4166,
 };
 

@@ -389,7 +389,7 @@ function warnNotValid(b: Builder, object: string, kind: 'check' | 'foreign key')
   const message =
     kind === 'foreign key'
       ? 'NOT VALID in PostgreSQL: added with foreign_key_checks=0 and not validated, so existing rows without a parent stay as they are; new and updated rows are checked, as in PostgreSQL'
-      : b.dialect.name === 'mariadb'
+      : b.dialect.uncheckedCheck === 'session'
         ? 'NOT VALID in PostgreSQL: added with check_constraint_checks=0, so existing rows that violate it stay as they are; new and updated rows are checked, as in PostgreSQL. A later ALTER TABLE that copies the table (e.g. MODIFY) fails on those rows unless run with SET SESSION check_constraint_checks=0'
         : 'NOT VALID in PostgreSQL: MySQL 8 checks every existing row when a CHECK is added, so it is added NOT ENFORCED and new rows are NOT checked on the target. Fix the rows, then ALTER TABLE … ALTER CHECK … ENFORCED (or VALIDATE CONSTRAINT in PostgreSQL before migrating)';
   b.warnings.push({ code: 'NOT_VALID_CONSTRAINT', object, message });
