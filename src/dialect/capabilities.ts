@@ -16,6 +16,12 @@ export interface Dialect {
   readonly textCollation: string;
   /** `JSON` is a real binary type (MySQL 8) or an alias of LONGTEXT with a json_valid CHECK (MariaDB). */
   readonly jsonIsBinary: boolean;
+  /**
+   * Deepest nesting of arrays and objects a JSON column accepts (`[]` and `{"a":1}` are 1, `[[1]]` is 2);
+   * deeper documents are rejected at copy. MySQL 8: 100 (JSON_DOCUMENT_MAX_DEPTH). MariaDB 10.11: 31,
+   * measured (its json_valid CHECK fails with "Limit of 32 on JSON nested structures depth" at 32).
+   */
+  readonly jsonMaxDepth: number;
   /** Expression defaults like DEFAULT (UUID()) are allowed on any column type. */
   readonly expressionDefaults: boolean;
   /** CHECK constraints are enforced. */
@@ -37,6 +43,7 @@ export const MYSQL8: Dialect = {
   keyCollation: 'utf8mb4_0900_bin',
   textCollation: 'utf8mb4_0900_as_cs',
   jsonIsBinary: true,
+  jsonMaxDepth: 100,
   expressionDefaults: true,
   enforcesChecks: true,
   uncheckedCheck: 'not-enforced',
@@ -55,6 +62,7 @@ export const MARIADB: Dialect = {
   // set `collation.text` to it when human sort order matters more than byte-exact comparison.)
   textCollation: 'utf8mb4_nopad_bin',
   jsonIsBinary: false,
+  jsonMaxDepth: 31,
   expressionDefaults: true,
   enforcesChecks: true,
   uncheckedCheck: 'session',
