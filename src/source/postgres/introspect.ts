@@ -5,8 +5,9 @@
 // For one consistent snapshot, call it inside a REPEATABLE READ READ ONLY transaction the caller opens.
 
 import type pg from 'pg';
-import type { Catalog, ColumnStats } from '../../catalog/model.js';
+import { type Catalog, type ColumnStats, qualified } from '../../catalog/model.js';
 import { MigrationError } from '../../errors.js';
+import { boundedColumns } from '../../plan/bounded-columns.js';
 import { measureSql, measureTargets, parseMeasureRow, tableKey, withStats } from './measure.js';
 import { type RawRow, parseCatalog } from './parse-catalog.js';
 import {
@@ -109,8 +110,9 @@ export async function introspect(client: pg.Client, opts: IntrospectOptions = {}
 
   const utf8 = catalog.source.encoding.toUpperCase() === 'UTF8';
   const stats = new Map<string, ReadonlyMap<string, ColumnStats>>();
+  const bounded = boundedColumns(catalog);
   for (const table of catalog.tables) {
-    const targets = measureTargets(table);
+    const targets = measureTargets(table, bounded.get(qualified(table)) ?? new Set());
     if (targets.length === 0) continue;
     const sql = measureSql(
       { schema: table.schema, name: table.name, partitioned: table.partitioning !== undefined },

@@ -6,21 +6,22 @@
 import pg from 'pg';
 import type { Catalog, ColumnStats, Table } from '../../catalog/model.js';
 import { MigrationError } from '../../errors.js';
+import { type MeasureKind, measureKind } from '../../plan/bounded-columns.js';
 import type { RawRow } from './parse-catalog.js';
 
 /** One column to measure: its name and what to measure. */
 export interface MeasureTarget {
   readonly column: string;
-  readonly what: 'numeric' | 'string';
+  readonly what: MeasureKind;
 }
 
 const SPECIALS = `('NaN', 'Infinity', '-Infinity')`;
 
 /**
  * The one measurement query for a table: a single row with, for target k, `n{k}_specials`, `n{k}_digits`,
- * `n{k}_scale` (numeric) or `s{k}_chars`, `s{k}_bytes` (string), each text, 0 when the table holds no
- * value. Strings are measured as text (char(n) without its padding); bytes are UTF-8 bytes (convert_to
- * unless the server encoding is already UTF8). Reads a partitioned table through its parent, and an
+ * `n{k}_scale` (numeric), `s{k}_chars`, `s{k}_bytes` (string) or `b{k}_bytes` (bytes), each text, 0 when the
+ * table holds no value. Strings are measured as text (char(n) without its padding); their bytes are UTF-8
+ * bytes (convert_to unless the server encoding is already UTF8). bytea is measured in octets. Reads a partitioned table through its parent, and an
  * ordinary one with ONLY (inheritance children are tables of their own). PG 12+.
  */
 export function measureSql(
@@ -38,6 +39,7 @@ export function measureSql(
         `coalesce(max(scale(${q})) FILTER (WHERE ${plain}), 0)::text AS n${k}_scale`,
       ].join(', ');
     }
+    if (t.what === 'bytes') return `coalesce(max(octet_length(${q})), 0)::text AS b${k}_bytes`;
     const bytes = utf8Server ? `octet_length(${q}::text)` : `octet_length(convert_to(${q}::text, 'UTF8'))`;
     return [
       `coalesce(max(char_length(${q}::text)), 0)::text AS s${k}_chars`,
@@ -55,46 +57,38 @@ function count(row: RawRow, key: string): number {
   return n;
 }
 
-const KEY_STRING_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext']);
-
 /**
- * The columns of `table` whose mapping depends on the data: unbounded numeric columns, and string columns
- * (text, varchar, bpchar, citext) that are part of the PK, a UNIQUE constraint, a unique index or an FK.
- * Arrays are never measured. In column order.
+ * The columns of `table` whose mapping depends on the data, in column order. `bounded` holds the table's
+ * columns the planner needs indexable (bounded-columns.ts boundedColumns); measureKind decides per column,
+ * the same decision the type rules rely on.
  */
-export function measureTargets(table: Table): MeasureTarget[] {
-  const keyed = new Set<string>([
-    ...(table.primaryKey?.columns ?? []),
-    ...table.uniques.flatMap((u) => u.columns),
-    ...table.indexes.filter((i) => i.unique).flatMap((i) => i.columns.flatMap((c) => c.column ?? [])),
-    ...table.foreignKeys.flatMap((f) => f.columns),
-  ]);
-  const out: MeasureTarget[] = [];
-  for (const c of table.columns) {
-    if (c.type.array) continue;
-    if (c.type.name === 'numeric' && c.type.precision === undefined)
-      out.push({ column: c.name, what: 'numeric' });
-    else if (KEY_STRING_TYPES.has(c.type.name) && keyed.has(c.name))
-      out.push({ column: c.name, what: 'string' });
-  }
-  return out;
+export function measureTargets(table: Table, bounded: ReadonlySet<string>): MeasureTarget[] {
+  return table.columns.flatMap((c) => {
+    const what = measureKind(c, bounded.has(c.name));
+    return what === undefined ? [] : [{ column: c.name, what }];
+  });
 }
 
 /** Decode the single row of measureSql() into stats per column name. */
 export function parseMeasureRow(targets: readonly MeasureTarget[], row: RawRow): Map<string, ColumnStats> {
   return new Map(
-    targets.map((t, k): [string, ColumnStats] =>
-      t.what === 'numeric'
-        ? [
+    targets.map((t, k): [string, ColumnStats] => {
+      switch (t.what) {
+        case 'numeric':
+          return [
             t.column,
             {
               numericMaxIntDigits: count(row, `n${k}_digits`),
               numericMaxScale: count(row, `n${k}_scale`),
               numericSpecials: count(row, `n${k}_specials`),
             },
-          ]
-        : [t.column, { maxChars: count(row, `s${k}_chars`), maxBytes: count(row, `s${k}_bytes`) }],
-    ),
+          ];
+        case 'string':
+          return [t.column, { maxChars: count(row, `s${k}_chars`), maxBytes: count(row, `s${k}_bytes`) }];
+        default:
+          return [t.column, { maxBytes: count(row, `b${k}_bytes`) }];
+      }
+    }),
   );
 }
 
