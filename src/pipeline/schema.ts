@@ -19,7 +19,7 @@ import { introspect } from '../source/postgres/introspect.js';
 import { type PlanComparison, comparePlan } from '../target/mysql/compare-plan.js';
 import { type TargetSession, connectTarget } from '../target/mysql/connect.js';
 import { introspectTarget } from '../target/mysql/introspect.js';
-import { renderOp, renderScript } from '../target/mysql/render-ddl.js';
+import { renderOp, renderScript, uncheckedSession } from '../target/mysql/render-ddl.js';
 
 export const SOURCE_PASSWORD_ENV = ['PG2MY_SOURCE_PASSWORD', 'PGPASSWORD'] as const;
 export const TARGET_PASSWORD_ENV = ['PG2MY_TARGET_PASSWORD', 'MYSQL_PWD'] as const;
@@ -131,8 +131,15 @@ export async function applyOps(
     for (const op of ops) {
       const sql = renderOp(op, dialect);
       const started = performance.now();
+      // NOT VALID CHECK on MariaDB: skip the rows already there on this session only (FKs already are).
+      const session = uncheckedSession(op.kind === 'addCheck' && op.notValid ? [op] : [], dialect);
       try {
-        await target.conn.query(sql);
+        for (const set of session.before) await target.conn.query(set);
+        try {
+          await target.conn.query(sql);
+        } finally {
+          for (const set of session.after) await target.conn.query(set);
+        }
       } catch (e) {
         const err = e as { errno?: number; sqlMessage?: string; message?: string };
         throw new MigrationError(

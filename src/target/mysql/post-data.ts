@@ -2,7 +2,9 @@
 // (tables in parallel sessions), then foreign keys added with foreign_key_checks=0 and validated by
 // anti-join queries (~40x faster than letting ALTER check them), then AUTO_INCREMENT counters.
 // Invariants: a duplicate under a new UNIQUE index, a failed CHECK or an orphan row is a DATA_REJECTED
-// error naming the table, the key or constraint and example values; nothing is skipped to make DDL pass.
+// error naming the table, the key or constraint and example values; nothing is skipped to make DDL pass —
+// except what PostgreSQL itself never checked: NOT VALID CHECKs (a separate ALTER with MariaDB's
+// check_constraint_checks=0 on that session only, restored after) and NOT VALID FKs (not validated).
 
 import type mysql from 'mysql2/promise';
 import type { ConnectionSpec } from '../../config/urls.js';
@@ -12,7 +14,7 @@ import type { EventSink } from '../../events.js';
 import type { DdlOp } from '../../plan/model.js';
 import { connectTarget, type TargetConnectOptions, type TargetSession } from './connect.js';
 import { quoteIdent } from './quote.js';
-import { renderOp, renderTableOps } from './render-ddl.js';
+import { isNotValidOp, renderOp, renderTableOps, uncheckedSession } from './render-ddl.js';
 
 type FkOp = Extract<DdlOp, { kind: 'addForeignKey' }>;
 type AutoOp = Extract<DdlOp, { kind: 'setAutoIncrement' }>;
@@ -69,10 +71,25 @@ export async function applyPostData(
     try {
       for (let job = queue.shift(); job; job = queue.shift()) {
         const [table, tops] = job;
-        for (const sql of renderTableOps(tops, dialect)) {
+        // NOT VALID checks last, in their own ALTER, with the session switch that skips existing rows.
+        const guarded = tops.filter(isNotValidOp);
+        const session = uncheckedSession(guarded, dialect);
+        const statements = [
+          ...renderTableOps(
+            tops.filter((o) => !isNotValidOp(o)),
+            dialect,
+          ).map((sql) => ({ sql, unchecked: false })),
+          ...renderTableOps(guarded, dialect).map((sql) => ({ sql, unchecked: true })),
+        ];
+        for (const { sql, unchecked } of statements) {
           const t0 = performance.now();
           try {
-            await s.conn.query(sql);
+            if (unchecked) for (const set of session.before) await s.conn.query(set);
+            try {
+              await s.conn.query(sql);
+            } finally {
+              if (unchecked) for (const set of session.after) await s.conn.query(set);
+            }
           } catch (e) {
             throw refused(
               table,
@@ -132,7 +149,8 @@ export async function validateForeignKeys(
   sink: EventSink,
   runId: string,
 ): Promise<void> {
-  const queue = postData.filter((o): o is FkOp => o.kind === 'addForeignKey');
+  // A NOT VALID FK keeps PostgreSQL's orphans on purpose: not validated (the plan warns about it).
+  const queue = postData.filter((o): o is FkOp => o.kind === 'addForeignKey' && !o.notValid);
   const lane = async () => {
     const s = await connectTarget(spec, opts);
     try {

@@ -85,7 +85,7 @@ const FK_ACTIONS = {
 } as const;
 
 /** The clause an op contributes to `ALTER TABLE t …`; one renderer per kind. */
-const ALTER_CLAUSES: { readonly [K in AlterKind]: (op: OpOf<K>) => string } = {
+const ALTER_CLAUSES: { readonly [K in AlterKind]: (op: OpOf<K>, dialect: Dialect) => string } = {
   addIndex: (op) =>
     `ADD ${op.unique ? 'UNIQUE INDEX' : 'INDEX'} ${quoteIdent(op.name)} (${op.parts
       .map((p) => quoteIdent(p.column) + (p.descending ? ' DESC' : ''))
@@ -94,7 +94,11 @@ const ALTER_CLAUSES: { readonly [K in AlterKind]: (op: OpOf<K>) => string } = {
     `ADD CONSTRAINT ${quoteIdent(op.name)} FOREIGN KEY (${list(op.columns)}) REFERENCES ${quoteIdent(op.refTable)} (${list(
       op.refColumns,
     )}) ON DELETE ${FK_ACTIONS[op.onDelete]} ON UPDATE ${FK_ACTIONS[op.onUpdate]}`,
-  addCheck: (op) => `ADD CONSTRAINT ${quoteIdent(op.name)} CHECK (${renderFragment(op.expression)})`,
+  // A NOT VALID check on MySQL 8 can only be added NOT ENFORCED (ADD CHECK would evaluate every row).
+  addCheck: (op, dialect) =>
+    `ADD CONSTRAINT ${quoteIdent(op.name)} CHECK (${renderFragment(op.expression)})${
+      op.notValid && dialect.uncheckedCheck === 'not-enforced' ? ' NOT ENFORCED' : ''
+    }`,
   setAutoIncrement: (op) => {
     if (!/^[1-9]\d*$/.test(op.next))
       throw new MigrationError('INTERNAL', `Bad AUTO_INCREMENT value ${JSON.stringify(op.next)}.`);
@@ -104,8 +108,8 @@ const ALTER_CLAUSES: { readonly [K in AlterKind]: (op: OpOf<K>) => string } = {
 
 const alter =
   <K extends AlterKind>(kind: K) =>
-  (op: OpOf<K>): string =>
-    `ALTER TABLE ${quoteIdent((op as DdlOp).table)} ${ALTER_CLAUSES[kind](op)}`;
+  (op: OpOf<K>, dialect: Dialect): string =>
+    `ALTER TABLE ${quoteIdent((op as DdlOp).table)} ${ALTER_CLAUSES[kind](op, dialect)}`;
 
 /** Statement renderers, one per op kind. Missing a kind here is a compile error. */
 const RENDERERS: { readonly [K in DdlOpKind]: (op: OpOf<K>, dialect: Dialect) => string } = {
@@ -143,10 +147,34 @@ export function renderTableOps(ops: readonly DdlOp[], dialect: Dialect): string[
     }
     if (op.table !== table) flush();
     table = op.table;
-    clauses.push((ALTER_CLAUSES[op.kind] as (o: DdlOp) => string)(op));
+    clauses.push((ALTER_CLAUSES[op.kind] as (o: DdlOp, d: Dialect) => string)(op, dialect));
   }
   flush();
   return out;
+}
+
+/** True for an op that must be added without checking the rows already there (PostgreSQL NOT VALID). */
+export function isNotValidOp(op: DdlOp): boolean {
+  return (op.kind === 'addCheck' || op.kind === 'addForeignKey') && op.notValid === true;
+}
+
+/**
+ * Session settings around NOT VALID ops, so existing rows are not checked while new rows still are:
+ * foreign_key_checks=0 for foreign keys (both dialects), check_constraint_checks=0 for CHECKs on MariaDB
+ * (MySQL 8 renders them NOT ENFORCED instead). `after` restores the defaults. Empty when nothing is needed.
+ */
+export function uncheckedSession(
+  ops: readonly DdlOp[],
+  dialect: Dialect,
+): { before: string[]; after: string[] } {
+  const vars: string[] = [];
+  if (ops.some((o) => o.kind === 'addForeignKey' && o.notValid)) vars.push('foreign_key_checks');
+  if (dialect.uncheckedCheck === 'session' && ops.some((o) => o.kind === 'addCheck' && o.notValid))
+    vars.push('check_constraint_checks');
+  return {
+    before: vars.map((v) => `SET SESSION ${v} = 0`),
+    after: vars.map((v) => `SET SESSION ${v} = 1`),
+  };
 }
 
 /** Text for a `-- ` comment line: no line breaks, no `*\/`, no control characters. */
@@ -209,7 +237,25 @@ export function renderScript(plan: MigrationPlan, dialect: Dialect): string {
     ...plan.preData.flatMap((op) => [`${renderOp(op, dialect)};`, '']),
     c('Post-data: indexes, then foreign keys, CHECK constraints and AUTO_INCREMENT counters'),
     '',
-    ...renderTableOps(plan.postData, dialect).flatMap((s) => [`${s};`, '']),
+    ...renderTableOps(
+      plan.postData.filter((o) => !isNotValidOp(o)),
+      dialect,
+    ).flatMap((s) => [`${s};`, '']),
+    ...notValidBlock(plan.postData.filter(isNotValidOp), dialect),
   ];
   return lines.join('\n');
+}
+
+/** The NOT VALID constraints of the script, between the session settings that skip checking existing rows. */
+function notValidBlock(ops: readonly DdlOp[], dialect: Dialect): string[] {
+  if (ops.length === 0) return [];
+  const { before, after } = uncheckedSession(ops, dialect);
+  return [
+    `-- ${commentText('NOT VALID in PostgreSQL: added without checking the rows already there (see the NOT_VALID_CONSTRAINT warnings)')}`,
+    ...before.map((s) => `${s};`),
+    '',
+    ...renderTableOps(ops, dialect).flatMap((s) => [`${s};`, '']),
+    ...after.map((s) => `${s};`),
+    '',
+  ];
 }
