@@ -5,20 +5,10 @@
 // written (stderr, files) passes through redactText; artifacts are replaced atomically (temp + rename);
 // the sink never throws into the library (a failing disk costs the report, not the migration).
 
-import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  closeSync,
-  fchmodSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { isatty } from 'node:tty';
+import { makePrivateDir, writeFileAtomic } from './private-files.js';
 import { redactText } from '../config/urls.js';
 import { isMigrationError, MigrationError } from '../errors.js';
 import type { EventSink, RunEvent, RunStep } from '../events.js';
@@ -83,29 +73,6 @@ export interface CliReporter {
   close(outcome?: RunOutcome): Promise<{ summary: RunSummary; reportPath: string }>;
 }
 
-/** Write a file atomically with mode 0600: temp file in the same directory, fsync, rename. */
-function writeFileAtomic(dir: string, name: string, content: string): void {
-  const final = join(dir, name);
-  const tmp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    fchmodSync(fd, 0o600);
-    writeFileSync(fd, content);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  closeSync(fd);
-  try {
-    renameSync(tmp, final);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-
 /**
  * Redact an artifact. JSON artifacts are redacted value by value first: inside a JSON string a secret
  * with a quote or backslash is escaped, and redactText on the text alone would not recognise it.
@@ -138,16 +105,7 @@ export function createCliReporter(opts: CliReporterOptions): CliReporter {
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
 
-  try {
-    mkdirSync(runDir, { recursive: true, mode: 0o700 });
-    chmodSync(runDir, 0o700);
-  } catch (e) {
-    throw new MigrationError(
-      'CONFIG_INVALID',
-      `Cannot create the run directory ${runDir}: ${e instanceof Error ? e.message : String(e)}`,
-      { hint: 'Check that its parent exists and is writable, or choose another run directory.', cause: e },
-    );
-  }
+  makePrivateDir(runDir, 'run directory');
   const eventsFd = openSync(join(runDir, 'events.ndjson'), 'a', 0o600);
   fchmodSync(eventsFd, 0o600);
   let eventsOpen = true;

@@ -1,12 +1,13 @@
 // A canary password through every channel a user can give one: a URL flag, the environment, the config
 // file, a `?password=` query parameter, and a userinfo password %-encoded the way encodeURIComponent does
 // not (lowercase hex, escaped unreserved characters). assess --out, migrate and verify run with each, and
-// no output and no file they write holds the password in any form (raw, %-encoded, base64, hex).
+// no output and no file they write holds the password in any form (raw, %-encoded, base64, hex); every
+// such file is 0600 in a 0700 directory (assess --out included).
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -104,7 +105,12 @@ test('a canary password given through any channel appears in no output and no wr
       files.some((f) => f.endsWith('manifest.json')),
       'a run directory was written',
     );
-    for (const f of files) assertNoSecrets(readFileSync(f, 'utf8'), [CANARY, ODD], f);
+    for (const f of files) {
+      assertNoSecrets(readFileSync(f, 'utf8'), [CANARY, ODD], f);
+      // They hold example key values (data): readable by their owner only, like their directories.
+      assert.equal((statSync(f).mode & 0o777).toString(8), '600', f);
+      assert.equal((statSync(dirname(f)).mode & 0o777).toString(8), '700', dirname(f));
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

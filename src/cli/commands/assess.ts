@@ -1,16 +1,16 @@
 // `pg2my assess`: measure what would break a migration before anything is written, print the risk report
-// (text, JSON or Markdown) and optionally save assess.md + assess.json. Flags → config → runAssess → output.
-// Exit 0 for ready and ready-with-warnings (warnings printed), 64 (PREFLIGHT_FAILED) when blocked.
+// (text, JSON or Markdown) and optionally save assess.md + assess.json (0700 directory, 0600 files).
+// Flags → config → runAssess → output. Exit 0 for ready and ready-with-warnings, 64 when blocked.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
+import { renderConfigOut } from '../../assess/config-out.js';
 import { renderMarkdown, renderText } from '../../assess/render-report.js';
 import { renderJson } from '../../assess/report.js';
 import { redactText } from '../../config/urls.js';
 import { ERROR_CODES, MigrationError } from '../../errors.js';
 import type { EventSink } from '../../events.js';
 import { runAssess } from '../../pipeline/assess.js';
+import { writePrivateFile } from '../private-files.js';
 import {
   addConnectionFlags,
   configFromFlags,
@@ -51,9 +51,15 @@ the table, column, affected rows and example keys, and a mitigation — usually 
   types.numeric: text      columns.public.t.c.type: varchar(2000)      collation.key: utf8mb4_0900_bin
 Put it in pg2my.yaml (--config) and run assess again until the verdict is not blocked.
 
+One pass: --config-out pg2my.yaml writes your config (-c, comments kept) plus a decision for every
+blocking risk that has a lossless alternative — text or bytes storage, a wider type, a binary key
+collation, a rename when two names meet — each commented with why; risks that need your own choice
+are listed at its top. No password is written (the file is mode 0600). Then: pg2my migrate -c pg2my.yaml
+
 Examples:
   pg2my assess -s postgres://app@pg/app -t mysql://app@my/app
   pg2my assess -s … -t … --config pg2my.yaml --format md --out ./assessment   # assess.md + assess.json
+  pg2my assess -s … -t … --config-out pg2my.yaml && pg2my migrate -c pg2my.yaml
 `;
 
 const FORMATS = ['text', 'json', 'md'] as const;
@@ -71,6 +77,10 @@ export function register(program: Command): void {
   addTableFlags(addConnectionFlags(cmd, { target: 'required' }))
     .option('--format <format>', 'text (default), json or md', 'text')
     .option('--out <dir>', 'also write assess.md and assess.json into this directory')
+    .option(
+      '--config-out <file>',
+      'write a config with a lossless decision for every blocking risk (merged with -c; no passwords; mode 0600)',
+    )
     .addHelpText('after', HELP)
     .action((flags: Record<string, unknown>) =>
       runAction(async () => {
@@ -92,11 +102,11 @@ export function register(program: Command): void {
               : renderText(report);
         process.stdout.write(redactText(rendered));
         if (typeof flags.out === 'string') {
-          mkdirSync(flags.out, { recursive: true });
-          writeFileSync(join(flags.out, 'assess.md'), redactText(renderMarkdown(report)));
-          writeFileSync(join(flags.out, 'assess.json'), redactText(renderJson(report)));
+          writePrivateFile(flags.out, 'assess.md', renderMarkdown(report));
+          writePrivateFile(flags.out, 'assess.json', renderJson(report));
           err(`pg2my: wrote assess.md and assess.json to ${flags.out}`);
         }
+        if (typeof flags.configOut === 'string') writeConfigOut(flags.configOut, flags, config, report);
         const blocking = report.risks.filter((r) => r.status === 'open' && r.severity === 'blocking').length;
         if (report.verdict === 'blocked') {
           err(
@@ -114,4 +124,34 @@ export function register(program: Command): void {
         return 0;
       }),
     );
+}
+
+/** Write the --config-out file atomically with mode 0600 (also when it already existed) and say what is in it. */
+function writeConfigOut(
+  file: string,
+  flags: Record<string, unknown>,
+  config: ReturnType<typeof configFromFlags>,
+  report: Parameters<typeof renderConfigOut>[0]['report'],
+): void {
+  const baseText = typeof flags.config === 'string' ? readFileSync(flags.config, 'utf8') : undefined;
+  const { text, decided } = renderConfigOut({
+    report,
+    ...(baseText !== undefined ? { baseText } : {}),
+    ...(config.source ? { source: config.source } : {}),
+    ...(config.target ? { target: config.target } : {}),
+    selection: {
+      ...(config.schemas ? { schemas: config.schemas } : {}),
+      ...(config.tables ? { tables: config.tables } : {}),
+      exclude: config.exclude,
+    },
+    fileName: basename(file),
+  });
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  writeFileSync(tmp, text, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+  const n = decided.decisions.reduce((s, d) => s + d.risks.length, 0);
+  err(
+    `pg2my: wrote ${file}: ${decided.decisions.length} decision(s) for ${n} blocking risk(s)${decided.undecided.length ? `; ${decided.undecided.length} blocking risk(s) need your own decision (listed at its top)` : ''}. Read it, then run: pg2my migrate -c ${file}`,
+  );
 }
