@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { MigrationError } from '../errors.js';
 import type { PlanOptions, TypeDecisions } from '../plan/options.js';
 import { type Config, configSchema } from './schema.js';
+import { parseConnectionUrl } from './urls.js';
 
 function formatIssues(
   issues: readonly {
@@ -107,12 +108,35 @@ export function planOptionsFrom(config: Config): PlanOptions {
   const collation: { key?: string; text?: string } = {};
   if (config.collation.key) collation.key = config.collation.key;
   if (config.collation.text) collation.text = config.collation.text;
-  const columns: Record<string, { type?: string; collation?: string }> = {};
+  const columns: Record<string, { type?: string; collation?: string; name?: string }> = {};
   for (const [k, v] of Object.entries(config.columns)) {
-    const o: { type?: string; collation?: string } = {};
+    const o: { type?: string; collation?: string; name?: string } = {};
     if (v.type) o.type = v.type;
     if (v.collation) o.collation = v.collation;
+    if (v.name !== undefined) o.name = v.name;
     columns[k] = o;
   }
-  return { types, collation, columns };
+  // A schema mapped to the URL's own database is not moved anywhere: tables stay unqualified.
+  const targetDatabase = urlDatabase(config.target);
+  const schemaMap = Object.fromEntries(
+    Object.entries(config.schemaMap).filter(([, db]) => db !== targetDatabase),
+  );
+  return {
+    types,
+    collation,
+    columns,
+    rename: config.rename,
+    schemaMap,
+    ...(targetDatabase !== undefined ? { targetDatabase } : {}),
+  };
+}
+
+/** The database named in the target URL, or undefined (no target, or a URL the connect step will refuse). */
+function urlDatabase(target: string | undefined): string | undefined {
+  if (target === undefined) return undefined;
+  try {
+    return parseConnectionUrl(target, 'target').database;
+  } catch {
+    return undefined;
+  }
 }

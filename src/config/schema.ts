@@ -21,7 +21,14 @@ const typeDecisions = z
   })
   .strict();
 
-const columnOverride = z.object({ type: z.string().optional(), collation: z.string().optional() }).strict();
+const columnOverride = z
+  .object({
+    type: z.string().optional(),
+    collation: z.string().optional(),
+    /** Target column name (a rename); checked against the catalog by the planner. */
+    name: z.string().optional(),
+  })
+  .strict();
 
 const retry = z
   .object({
@@ -90,6 +97,10 @@ export const configSchema = z
     collation: z.object({ key: z.string().optional(), text: z.string().optional() }).strict().default({}),
     /** Per-column overrides keyed by `schema.table.column`. */
     columns: z.record(z.string(), columnOverride).default({}),
+    /** Target table names keyed by `schema.table` (the planner refuses a key that names no table). */
+    rename: z.record(z.string(), z.string()).default({}),
+    /** PostgreSQL schema → target database on the same server; unmapped schemas go to the URL's database. */
+    schemaMap: z.record(z.string(), z.string()).default({}),
     migrate: migrate.default(migrate.parse({})),
     verify: verify.default(verify.parse({})),
   })

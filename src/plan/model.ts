@@ -50,8 +50,11 @@ export interface IndexPart {
   readonly descending: boolean;
 }
 
-/** DDL operations. `table` is always the target table name (tables live in the target database). */
-export type DdlOp =
+/**
+ * DDL operations. `table` is always the target table name; `database` is set only for a table that
+ * schemaMap puts in another database on the target server (absent = the target URL's database).
+ */
+export type DdlOp = (
   | {
       readonly kind: 'createTable';
       readonly table: string;
@@ -77,6 +80,8 @@ export type DdlOp =
       readonly name: string;
       readonly columns: readonly string[];
       readonly refTable: string;
+      /** Database of refTable when schemaMap puts it outside the target URL's database. */
+      readonly refDatabase?: string;
       readonly refColumns: readonly string[];
       readonly onDelete: FkAction;
       readonly onUpdate: FkAction;
@@ -100,7 +105,8 @@ export type DdlOp =
       readonly column: string;
       /** Next value the target should hand out, as decimal text; migrate raises it to max(column)+1. */
       readonly next: string;
-    };
+    }
+) & { readonly database?: string };
 
 export type DdlOpKind = DdlOp['kind'];
 
@@ -146,6 +152,8 @@ export interface KeyPlan {
 export interface TablePlan {
   readonly source: QualifiedName;
   readonly target: string;
+  /** Target database from schemaMap; absent = the target URL's database. See tableKey. */
+  readonly database?: string;
   readonly columns: readonly ColumnPlan[];
   readonly key: KeyPlan;
   readonly estimatedRows: number;
@@ -191,4 +199,13 @@ export interface MigrationPlan {
   readonly warnings: readonly PlanWarning[];
   readonly renamed: readonly RenamedIdentifier[];
   readonly notConverted: readonly NotConverted[];
+}
+
+/**
+ * The name a target table is known by across a run (checkpoints, progress, verify, reports): `table`, or
+ * `database.table` for a table schemaMap puts in another database. Unique within a plan; schemaMap
+ * database names never contain a dot, so the form is unambiguous.
+ */
+export function tableKey(t: { readonly target: string; readonly database?: string | undefined }): string {
+  return t.database === undefined ? t.target : `${t.database}.${t.target}`;
 }

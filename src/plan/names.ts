@@ -4,6 +4,7 @@
 // beyond the caller's deterministic claim order); every change of a name is recorded as a RenamedIdentifier;
 // collisions are compared case-insensitively, because MySQL compares column, index and constraint names
 // (and table names under lower_case_table_names=1) that way.
+// Names the user chose (config `rename`, `columns.*.name`) are claimed as given, never shortened or suffixed.
 
 import { createHash } from 'node:crypto';
 import { MigrationError } from '../errors.js';
@@ -18,13 +19,7 @@ const UNREPRESENTABLE = /[\u{10000}-\u{10FFFF}\u0000]|\p{Cs}/u;
  * `what` names the object for the message, e.g. `column public.users.name`.
  */
 export function validateIdentifier(name: string, what: string): void {
-  let problem: string | undefined;
-  if (name.length === 0) problem = 'is empty';
-  else if (/[ \t\n\r]$/.test(name)) problem = 'ends with white space, which MySQL does not allow';
-  else if (UNREPRESENTABLE.test(name)) {
-    problem =
-      'contains a character MySQL cannot store in an identifier (outside the Basic Multilingual Plane, e.g. an emoji, or NUL; MySQL error 1300)';
-  }
+  const problem = identifierProblem(name);
   if (problem === undefined) return;
   throw new MigrationError(
     'IDENTIFIER_INVALID',
@@ -34,6 +29,32 @@ export function validateIdentifier(name: string, what: string): void {
       hint: 'Rename the object in PostgreSQL (or migrate it by hand); pg2my keeps names as they are.',
     },
   );
+}
+
+/**
+ * Why MySQL and MariaDB cannot use `name` as an identifier, or undefined when they can. With `max`, a name
+ * longer than that is a problem too (for names the user chose, which pg2my never shortens).
+ */
+export function identifierProblem(name: string, max?: number): string | undefined {
+  if (name.length === 0) return 'is empty';
+  if (/[ \t\n\r]$/.test(name)) return 'ends with white space, which MySQL does not allow';
+  if (UNREPRESENTABLE.test(name)) {
+    return 'contains a character MySQL cannot store in an identifier (outside the Basic Multilingual Plane, e.g. an emoji, or NUL; MySQL error 1300)';
+  }
+  if (max !== undefined && name.length > max) return `is longer than the ${max} characters the target allows`;
+  return undefined;
+}
+
+/**
+ * The first of `base_2`, `base_3`, … (shortened to fit `max`) whose case-folded form is not in `taken`:
+ * the name a hint offers for a rename that resolves a clash.
+ */
+export function freeName(base: string, taken: ReadonlySet<string>, max: number): string {
+  for (let i = 2; ; i++) {
+    const suffix = `_${i}`;
+    const name = shortenIdentifier(base, max - suffix.length) + suffix;
+    if (!taken.has(foldName(name))) return name;
+  }
 }
 
 /** Case folding used for every collision check (MySQL identifier comparison is case-insensitive). */
@@ -73,6 +94,17 @@ export class NameScope {
   /** True when `name` (case-insensitively) was already handed out in this scope. */
   has(name: string): boolean {
     return this.taken.has(foldName(name));
+  }
+
+  /**
+   * Claim exactly `name` for `source` (a name the user chose); false, claiming nothing, when it is taken.
+   * The caller has checked it with identifierProblem.
+   */
+  claimExact(source: string, name: string): boolean {
+    if (this.taken.has(foldName(name))) return false;
+    this.taken.add(foldName(name));
+    if (name !== source) this.renamed.push({ kind: this.kind, scope: this.scope, from: source, to: name });
+    return true;
   }
 
   /** Claim a target name for `source`; `kind` overrides the scope's kind in the rename record. */

@@ -32,6 +32,8 @@ export interface ColumnOverride {
   /** e.g. `varchar(320)`, `decimal(20,4)`, `longtext`. */
   readonly type?: string;
   readonly collation?: string;
+  /** Target column name instead of the source name (config `columns.<schema.table.column>.name`). */
+  readonly name?: string;
 }
 
 export interface PlanOptions {
@@ -43,6 +45,15 @@ export interface PlanOptions {
     readonly text?: string;
   };
   readonly columns: Readonly<Record<string, ColumnOverride>>;
+  /** Target table names keyed by `schema.table` (config `rename`); a key naming no table is CONFIG_INVALID. */
+  readonly rename?: Readonly<Record<string, string>>;
+  /**
+   * PostgreSQL schema → target database on the same server (config `schemaMap`). Tables of an unmapped
+   * schema, or of one mapped to the URL's database, stay in the URL's database (TablePlan.database unset).
+   */
+  readonly schemaMap?: Readonly<Record<string, string>>;
+  /** The target URL's database, when known: a FK from a mapped table to an unmapped one names it. */
+  readonly targetDatabase?: string;
 }
 
 export const DEFAULT_TYPE_DECISIONS: TypeDecisions = {

@@ -19,7 +19,14 @@ import {
   type RenamedIdentifier,
   type TablePlan,
 } from './model.js';
-import { foldName, isReservedWord, NameScope, validateIdentifier } from './names.js';
+import {
+  foldName,
+  freeName,
+  identifierProblem,
+  isReservedWord,
+  NameScope,
+  validateIdentifier,
+} from './names.js';
 import type { PlanOptions } from './options.js';
 import {
   analyseIndexes,
@@ -36,6 +43,8 @@ import { columnKind } from './translate-expr.js';
 interface Named {
   readonly table: Table;
   readonly target: string;
+  /** Target database from schemaMap; absent = the target URL's database. */
+  readonly database?: string;
   readonly colNames: ReadonlyMap<string, string>;
 }
 
@@ -82,6 +91,7 @@ export function buildPlan(catalog: Catalog, dialect: Dialect, options: PlanOptio
     const state: TableState = {
       table: t,
       target: n.target,
+      ...(n.database !== undefined ? { database: n.database } : {}),
       colNames: n.colNames,
       columns,
       candidates: cands,
@@ -93,11 +103,12 @@ export function buildPlan(catalog: Catalog, dialect: Dialect, options: PlanOptio
     };
     states.set(q, state);
     const { ops, createKeys } = indexOps(state, b);
-    indexPass.push(...ops);
-    preData.push(createTableOp(n, mapped, createKeys, b));
+    indexPass.push(...inDatabase(ops, n.database));
+    preData.push(...inDatabase([createTableOp(n, mapped, createKeys, b)], n.database));
     tables.push({
       source: { schema: t.schema, name: t.name },
       target: n.target,
+      ...(n.database !== undefined ? { database: n.database } : {}),
       columns: mapped.map((m) => m.plan),
       key: keyPlan(t),
       estimatedRows: t.estimatedRows,
@@ -105,7 +116,9 @@ export function buildPlan(catalog: Catalog, dialect: Dialect, options: PlanOptio
     });
     tableWarnings(t, n, b);
   }
-  const constraintPass = [...states.values()].flatMap((s) => constraintOps(s, states, b));
+  const constraintPass = [...states.values()].flatMap((s) =>
+    inDatabase(constraintOps(s, states, b), s.database, b),
+  );
   const body = {
     version: PLAN_VERSION,
     dialect: dialect.name,
@@ -120,46 +133,203 @@ export function buildPlan(catalog: Catalog, dialect: Dialect, options: PlanOptio
   return { ...body, fingerprint: createHash('sha256').update(canonicalJson(body)).digest('hex') };
 }
 
-/** Validate and allocate table and column names; two source names that meet on the target are an error. */
-function nameTables(catalog: Catalog, max: number, b: Builder): Named[] {
-  const tableNames = new NameScope('table', 'database', max, b.renamed);
-  const seen = new Map<string, string>();
-  return catalog.tables.map((t) => {
-    validateIdentifier(t.name, `table ${qualified(t)}`);
-    const other = seen.get(foldName(t.name));
-    if (other !== undefined) {
+/**
+ * `ops` placed in `database` (schemaMap); unchanged for the target URL's database. A FK of a table in
+ * another database names its referenced table's database explicitly (MySQL resolves an unqualified
+ * REFERENCES in the child's database), which for an unmapped table is the URL's.
+ */
+function inDatabase(ops: readonly DdlOp[], database: string | undefined, b?: Builder): DdlOp[] {
+  if (database === undefined) return [...ops];
+  return ops.map((op) => {
+    if (op.kind !== 'addForeignKey' || op.refDatabase !== undefined) return { ...op, database };
+    const refDatabase = b?.options.targetDatabase;
+    if (refDatabase === undefined) {
       throw new MigrationError(
-        'IDENTIFIER_INVALID',
-        `Tables ${other} and ${qualified(t)} would both be named ${t.name} in the one target database (MySQL may compare table names case-insensitively, lower_case_table_names=1).`,
+        'CONFIG_INVALID',
+        `schemaMap: foreign key ${op.name} of ${database}.${op.table} references ${op.refTable}, which stays in the target URL's database, and no target URL names that database.`,
         {
-          details: { tables: [other, qualified(t)] },
-          hint: 'Migrate one of the schemas in a separate run (schema filter), or rename one table in PostgreSQL.',
+          details: { key: 'schemaMap', table: `${database}.${op.table}`, constraint: op.name },
+          hint: "Give a target URL with a database, or map the referenced table's schema in schemaMap too.",
         },
       );
     }
-    seen.set(foldName(t.name), qualified(t));
-    const target = tableNames.claim(t.name);
-    const columnNames = new NameScope('column', target, max, b.renamed);
-    const colSeen = new Map<string, string>();
-    const colNames = new Map<string, string>();
-    for (const c of t.columns) {
-      validateIdentifier(c.name, `column ${qualified(t)}.${c.name}`);
-      const prev = colSeen.get(foldName(c.name));
-      if (prev !== undefined) {
+    return { ...op, database, refDatabase };
+  });
+}
+
+/** Validate and allocate table and column names; two source names that meet on the target are an error. */
+function nameTables(catalog: Catalog, max: number, b: Builder): Named[] {
+  const o = b.options;
+  checkNameKeys(catalog, o);
+  const wanted = catalog.tables.map((t) => {
+    const q = qualified(t);
+    const chosen = o.rename?.[q];
+    if (chosen === undefined) validateIdentifier(t.name, `table ${q}`);
+    else checkChosenName(chosen, `rename.${q}`, max);
+    const database = o.schemaMap?.[t.schema];
+    return { t, q, name: chosen ?? t.name, key: chosen === undefined ? undefined : `rename.${q}`, database };
+  });
+  const byDatabase = new Map<string | undefined, typeof wanted>();
+  for (const w of wanted) byDatabase.set(w.database, [...(byDatabase.get(w.database) ?? []), w]);
+  const targets = new Map<string, string>();
+  for (const [database, group] of byDatabase) {
+    const where = database === undefined ? 'the one target database' : `target database ${database}`;
+    const taken = new Set(group.map((w) => foldName(w.name)));
+    const seen = new Map<string, (typeof wanted)[number]>();
+    for (const w of group) {
+      const other = seen.get(foldName(w.name));
+      if (other === undefined) {
+        seen.set(foldName(w.name), w);
+        continue;
+      }
+      const key = w.key ?? other.key;
+      if (key !== undefined) {
         throw new MigrationError(
-          'IDENTIFIER_INVALID',
-          `Columns ${JSON.stringify(prev)} and ${JSON.stringify(c.name)} of ${qualified(t)} differ only by case; MySQL column names are case-insensitive.`,
-          {
-            details: { table: qualified(t), columns: [prev, c.name] },
-            hint: 'Rename one of the columns in PostgreSQL.',
-          },
+          'CONFIG_INVALID',
+          `${key}: tables ${other.q} and ${w.q} would both be named ${w.name} in ${where} (names are compared case-insensitively).`,
+          { details: { key, tables: [other.q, w.q] }, hint: `Choose another name in ${key}.` },
         );
       }
-      colSeen.set(foldName(c.name), c.name);
-      colNames.set(c.name, columnNames.claim(c.name));
+      const fix = [other, w].find((x) => x.name !== foldName(x.name)) ?? w;
+      const fixName = freeName(foldName(fix.name), taken, max);
+      const sameSchema = other.t.schema === w.t.schema;
+      const yaml = `rename: { ${JSON.stringify(fix.q)}: ${JSON.stringify(fixName)} }`;
+      throw new MigrationError(
+        'IDENTIFIER_INVALID',
+        `Tables ${other.q} and ${w.q} would both be named ${w.name} in ${where} (MySQL may compare table names case-insensitively, lower_case_table_names=1).`,
+        {
+          details: { tables: [other.q, w.q], fix: yaml, fixPath: ['rename', fix.q], fixValue: fixName },
+          hint: `Give one of them another target name in the config, e.g. ${yaml}${sameSchema ? '' : `, or put each schema in its own database with schemaMap (e.g. schemaMap: { ${JSON.stringify(w.t.schema)}: ${JSON.stringify(`${w.t.schema}_db`)} })`}.`,
+        },
+      );
     }
-    return { table: t, target, colNames };
+    const tableNames = new NameScope('table', database ?? 'database', max, b.renamed);
+    // Names the user chose first, exactly as given; the others are shortened or suffixed around them.
+    for (const w of group) if (w.key !== undefined) tableNames.claimExact(w.t.name, w.name);
+    for (const w of group) targets.set(w.q, w.key !== undefined ? w.name : tableNames.claim(w.t.name));
+  }
+  return wanted.map(({ t, q, database }) => {
+    const target = targets.get(q)!;
+    return { table: t, target, colNames: nameColumns(t, target, max, b), ...(database ? { database } : {}) };
   });
+}
+
+/** Target names of one table's columns: `columns.<schema.table.column>.name` where given, else the source name. */
+function nameColumns(t: Table, target: string, max: number, b: Builder): Map<string, string> {
+  const q = qualified(t);
+  const columns = b.options.columns;
+  const wanted = t.columns.map((c) => {
+    const chosen = columns[`${q}.${c.name}`]?.name;
+    const key = chosen === undefined ? undefined : `columns.${q}.${c.name}.name`;
+    if (key === undefined) validateIdentifier(c.name, `column ${q}.${c.name}`);
+    else checkChosenName(chosen!, key, max);
+    return { c, name: chosen ?? c.name, key };
+  });
+  const taken = new Set(wanted.map((w) => foldName(w.name)));
+  const seen = new Map<string, (typeof wanted)[number]>();
+  for (const w of wanted) {
+    const prev = seen.get(foldName(w.name));
+    if (prev === undefined) {
+      seen.set(foldName(w.name), w);
+      continue;
+    }
+    const key = w.key ?? prev.key;
+    if (key !== undefined) {
+      throw new MigrationError(
+        'CONFIG_INVALID',
+        `${key}: columns ${JSON.stringify(prev.c.name)} and ${JSON.stringify(w.c.name)} of ${q} would both be named ${w.name} (MySQL column names are case-insensitive).`,
+        {
+          details: { key, table: q, columns: [prev.c.name, w.c.name] },
+          hint: `Choose another name in ${key}.`,
+        },
+      );
+    }
+    const fix = [prev, w].find((x) => x.name !== foldName(x.name)) ?? w;
+    const fixName = freeName(foldName(fix.name), taken, max);
+    const fixKey = `${q}.${fix.c.name}`;
+    const yaml = `columns: { ${JSON.stringify(fixKey)}: { name: ${JSON.stringify(fixName)} } }`;
+    throw new MigrationError(
+      'IDENTIFIER_INVALID',
+      `Columns ${JSON.stringify(prev.c.name)} and ${JSON.stringify(w.c.name)} of ${q} differ only by case; MySQL column names are case-insensitive.`,
+      {
+        details: {
+          table: q,
+          columns: [prev.c.name, w.c.name],
+          fix: yaml,
+          fixPath: ['columns', fixKey, 'name'],
+          fixValue: fixName,
+        },
+        hint: `Give one of them another target name in the config, e.g. ${yaml}.`,
+      },
+    );
+  }
+  const columnNames = new NameScope('column', target, max, b.renamed);
+  for (const w of wanted) if (w.key !== undefined) columnNames.claimExact(w.c.name, w.name);
+  return new Map(wanted.map((w) => [w.c.name, w.key !== undefined ? w.name : columnNames.claim(w.c.name)]));
+}
+
+/** A name the user chose must be usable as is: CONFIG_INVALID naming the key otherwise. */
+function checkChosenName(name: string, key: string, max: number): void {
+  const problem = identifierProblem(name, max);
+  if (problem === undefined) return;
+  throw new MigrationError('CONFIG_INVALID', `${key} = ${JSON.stringify(name)}: the name ${problem}.`, {
+    details: { key, name },
+    hint: `Choose another name in ${key}.`,
+  });
+}
+
+/**
+ * Every `rename`, `columns.*.name` and `schemaMap` key must name a table, column or schema of the
+ * migration (after the schemas/tables/exclude filters): CONFIG_INVALID naming the key, never ignored.
+ */
+function checkNameKeys(catalog: Catalog, o: PlanOptions): void {
+  const tables = new Map(catalog.tables.map((t) => [qualified(t), t]));
+  const unknown = (key: string, what: string, near: readonly string[]) => {
+    const close = near.filter((n) => foldName(n) === foldName(key.slice(key.indexOf('.') + 1)));
+    return new MigrationError(
+      'CONFIG_INVALID',
+      `${key}: ${what} is not part of this migration (after the schemas, tables and exclude filters).`,
+      {
+        details: { key },
+        hint:
+          close.length > 0
+            ? `Did you mean ${close.map((c) => JSON.stringify(c)).join(' or ')}? Keys are case-sensitive.`
+            : 'Remove the key, or correct it (keys are case-sensitive, written schema.table or schema.table.column).',
+      },
+    );
+  };
+  for (const k of Object.keys(o.rename ?? {}))
+    if (!tables.has(k)) throw unknown(`rename.${k}`, `table ${k}`, [...tables.keys()]);
+  for (const [k, v] of Object.entries(o.columns)) {
+    if (v.name === undefined) continue;
+    const dot = k.lastIndexOf('.');
+    const t = dot > 0 ? tables.get(k.slice(0, dot)) : undefined;
+    if (!t?.columns.some((c) => c.name === k.slice(dot + 1))) {
+      const all = catalog.tables.flatMap((x) => x.columns.map((c) => `${qualified(x)}.${c.name}`));
+      throw unknown(`columns.${k}.name`, `column ${k}`, all);
+    }
+  }
+  const schemas = new Set(catalog.tables.map((t) => t.schema));
+  for (const [k, db] of Object.entries(o.schemaMap ?? {})) {
+    if (!schemas.has(k)) throw unknown(`schemaMap.${k}`, `schema ${k}`, [...schemas]);
+    checkDatabaseName(db, `schemaMap.${k}`);
+  }
+}
+
+/** A target database name from schemaMap: a plain identifier without `.`, `/` or `\\` (it names a directory). */
+function checkDatabaseName(name: string, key: string): void {
+  const problem =
+    identifierProblem(name, 64) ??
+    (/[./\\]/.test(name) ? 'contains ".", "/" or "\\", which a database name cannot hold here' : undefined);
+  if (problem === undefined) return;
+  throw new MigrationError(
+    'CONFIG_INVALID',
+    `${key} = ${JSON.stringify(name)}: the database name ${problem}.`,
+    {
+      details: { key, name },
+      hint: `Choose another database name in ${key}.`,
+    },
+  );
 }
 
 /** Map every column; if the row would pass 65,535 bytes, store the widest non-key VARCHARs as TEXT. */

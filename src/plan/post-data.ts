@@ -50,6 +50,8 @@ export interface AutoIncrementChoice {
 export interface TableState {
   readonly table: Table;
   readonly target: string;
+  /** Target database from schemaMap; absent = the target URL's database. */
+  readonly database?: string;
   /** Source column name → target column name. */
   readonly colNames: ReadonlyMap<string, string>;
   /** Source column name → mapped target column. */
@@ -319,6 +321,7 @@ export function constraintOps(s: TableState, states: ReadonlyMap<string, TableSt
       name: b.constraintNames.claim(fk.name, 'foreignKey'),
       columns: fk.columns.map((c) => s.colNames.get(c)!),
       refTable: ref.target,
+      ...(ref.database !== undefined ? { refDatabase: ref.database } : {}),
       refColumns: fk.references.columns.map((c) => ref.colNames.get(c)!),
       onDelete: fk.onDelete,
       onUpdate: fk.onUpdate,
