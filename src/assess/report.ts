@@ -33,6 +33,8 @@ export const RISK_IDS = {
   STRING_TOO_LONG: 'Strings longer than the mapped column',
   NUL_CHARACTER: 'NUL characters the target type cannot hold',
   ARRAY_LOWER_BOUND: 'Arrays whose lower bound is not 1',
+  JSON_TOO_DEEP: 'JSON documents nested deeper than the target accepts',
+  INTERVAL_OUT_OF_RANGE: 'Intervals beyond the TIME range',
   COLLATION_COLLISION: 'Distinct key values that are equal under the target collation',
   IDENTIFIER_TOO_LONG: 'Names longer than 64 characters are shortened',
   RESERVED_WORD: 'Names that are reserved words in MySQL/MariaDB',

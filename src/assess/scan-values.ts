@@ -1,11 +1,13 @@
 // The data-aware scan of the SOURCE: for every planned column, the values the target type would reject or
 // change (dates outside 1000–9999 or infinite, numbers beyond the mapped DECIMAL, NaN/Infinity, strings
-// longer than the mapped column, NUL characters, arrays not starting at 1), counted in ONE query per table
+// longer than the mapped column, NUL characters, arrays not starting at 1, JSON nested deeper than the
+// target's limit, intervals beyond TIME), counted in ONE query per table
 // together with the exact row count and the largest row, plus a few example keys per finding.
 // Invariants: read-only on the source; every count is measured, never inferred; a failing table becomes a
 // CHECK_FAILED risk instead of stopping the assessment. Collation collisions: see collisions.ts.
 
 import type { Catalog, Column, Table } from '../catalog/model.js';
+import { DIALECTS, type Dialect } from '../dialect/capabilities.js';
 import { isMigrationError } from '../errors.js';
 import type { ColumnPlan, MigrationPlan, TablePlan, TargetType } from '../plan/model.js';
 import { exampleRows, scanTable, type ValueCheck } from '../source/postgres/assess-queries.js';
@@ -49,7 +51,7 @@ function targetTypes(plan: MigrationPlan): Map<string, Map<string, TargetType>> 
   return out;
 }
 
-function checksFor(tp: TablePlan, table: Table, types: Map<string, TargetType>): Planned[] {
+function checksFor(tp: TablePlan, table: Table, types: Map<string, TargetType>, dialect: Dialect): Planned[] {
   const out: Planned[] = [];
   const name = `${tp.source.schema}.${tp.source.name}`;
   for (const cp of tp.columns) {
@@ -187,6 +189,35 @@ function checksFor(tp: TablePlan, table: Table, types: Map<string, TargetType>):
         }),
       });
     }
+    if (!st.array && (st.name === 'jsonb' || st.name === 'json') && tn === 'JSON') {
+      const jsonb = st.name === 'jsonb';
+      add({
+        check: { kind: 'json-depth', column, maxDepth: dialect.jsonMaxDepth, json: !jsonb },
+        id: 'JSON_TOO_DEEP',
+        severity: 'blocking',
+        what: `JSON documents nesting arrays/objects more than ${dialect.jsonMaxDepth} levels deep`,
+        impact: `The target's JSON accepts at most ${dialect.jsonMaxDepth} levels (${dialect.name}); the copy fails on these rows.`,
+        mitigation: () =>
+          jsonb
+            ? {
+                ...override('longtext'),
+                text: "Carry the column as text: LONGTEXT holds jsonb's text exactly (no JSON functions on it).",
+              }
+            : { text: 'Keep json byte-exact as text.', config: 'types.json: text' },
+      });
+    }
+    if (!st.array && cp.transform === 'interval-time' && tn === 'TIME')
+      add({
+        check: { kind: 'time-range', column, maxSeconds: dialect.timeMaxSeconds },
+        id: 'INTERVAL_OUT_OF_RANGE',
+        severity: 'blocking',
+        what: 'intervals longer than the TIME range ±838:59:59',
+        impact: 'TIME cannot hold them; the copy fails on these rows.',
+        mitigation: () => ({
+          text: 'Keep intervals as exact ISO 8601 text.',
+          config: 'types.interval: text',
+        }),
+      });
     const textTarget = tt.charset !== undefined;
     if (!st.array && st.name === 'bytea' && textTarget)
       add({
@@ -235,11 +266,12 @@ export async function scanValues(
   const risks: Risk[] = [];
   const tables = new Map<string, ScannedTable>();
   const versionNum = catalog.source.versionNum;
+  const dialect = DIALECTS[plan.dialect];
   for (const tp of plan.tables) {
     const table = catalog.tables.find((t) => t.schema === tp.source.schema && t.name === tp.source.name);
     if (!table) continue;
     const name = `${table.schema}.${table.name}`;
-    const planned = checksFor(tp, table, types.get(tp.target) ?? new Map());
+    const planned = checksFor(tp, table, types.get(tp.target) ?? new Map(), dialect);
     const started = performance.now();
     try {
       const res = await scanTable(

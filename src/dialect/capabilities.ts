@@ -22,6 +22,8 @@ export interface Dialect {
    * measured (its json_valid CHECK fails with "Limit of 32 on JSON nested structures depth" at 32).
    */
   readonly jsonMaxDepth: number;
+  /** Largest TIME magnitude in seconds (838:59:59 on MySQL 8 per its manual; MariaDB also keeps .999999, measured). */
+  readonly timeMaxSeconds: number;
   /** Expression defaults like DEFAULT (UUID()) are allowed on any column type. */
   readonly expressionDefaults: boolean;
   /** CHECK constraints are enforced. */
@@ -44,6 +46,7 @@ export const MYSQL8: Dialect = {
   textCollation: 'utf8mb4_0900_as_cs',
   jsonIsBinary: true,
   jsonMaxDepth: 100,
+  timeMaxSeconds: 3_020_399,
   expressionDefaults: true,
   enforcesChecks: true,
   uncheckedCheck: 'not-enforced',
@@ -63,6 +66,7 @@ export const MARIADB: Dialect = {
   textCollation: 'utf8mb4_nopad_bin',
   jsonIsBinary: false,
   jsonMaxDepth: 31,
+  timeMaxSeconds: 3_020_399.999999,
   expressionDefaults: true,
   enforcesChecks: true,
   uncheckedCheck: 'session',

@@ -139,7 +139,19 @@ export type ValueCheck =
       readonly limit: number;
     }
   | { readonly kind: 'nul'; readonly column: string; readonly in: 'bytea' | 'json' }
-  | { readonly kind: 'array-lower-bound'; readonly column: string };
+  | { readonly kind: 'array-lower-bound'; readonly column: string }
+  /** jsonb (or json) documents nesting arrays/objects deeper than `maxDepth` (`[]` is 1, `[[]]` is 2). */
+  | {
+      readonly kind: 'json-depth';
+      readonly column: string;
+      readonly maxDepth: number;
+      readonly json: boolean;
+    }
+  /** Intervals whose length in seconds (extract(epoch)) is beyond ±maxSeconds (the target's TIME range). */
+  | { readonly kind: 'time-range'; readonly column: string; readonly maxSeconds: number };
+
+/** json text with a \u0000 escape (which jsonb refuses) or a \uD800–\uDFFF escape (may not pair). */
+const JSON_NO_JSONB = '(^|[^\\\\])(\\\\\\\\)*\\\\u(0000|[dD][89a-fA-F])';
 
 function valueExpr(c: Extract<ValueCheck, { kind: 'too-long' }>): string {
   const col = `t.${ident(c.column)}`;
@@ -172,6 +184,17 @@ export function checkCondition(c: ValueCheck, versionNum: number): string {
         : `(${col}::text ~ '(^|[^\\\\])(\\\\\\\\)*\\\\u0000')`;
     case 'array-lower-bound':
       return `(array_dims(${col}) !~ '^(\\[1:[0-9]+\\])+$')`;
+    case 'json-depth': {
+      // A container at nesting level maxDepth (the root is level 0) means a depth of maxDepth + 1. One
+      // jsonpath walk per document, no recursion in SQL; json is measured as jsonb (same nesting), except
+      // documents jsonb cannot read (counted as fitting; the NUL_CHARACTER check reports \u0000).
+      const depth = Math.max(0, Math.floor(c.maxDepth));
+      const deep = (v: string) =>
+        `jsonb_path_exists(${v}, 'strict $.**{${depth}} ? (@.type() == "array" || @.type() == "object")')`;
+      return c.json ? `(${col}::text !~ '${JSON_NO_JSONB}' AND ${deep(`${col}::jsonb`)})` : `(${deep(col)})`;
+    }
+    case 'time-range':
+      return `(abs(extract(epoch FROM ${col})) > ${Number(c.maxSeconds).toFixed(6)})`;
   }
 }
 
@@ -179,7 +202,7 @@ export function checkCondition(c: ValueCheck, versionNum: number): string {
 function displayExpr(c: ValueCheck): string {
   const col = `t.${ident(c.column)}`;
   if (c.kind === 'too-long') return `${valueExpr(c)}::text`;
-  if (c.kind === 'nul') return `NULL::text`;
+  if (c.kind === 'nul' || c.kind === 'json-depth') return `NULL::text`;
   if (c.kind === 'array-lower-bound') return `array_dims(${col})`;
   return `left(${col}::text, 60)`;
 }

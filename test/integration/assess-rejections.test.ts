@@ -1,0 +1,96 @@
+// Issue 10 point 5: values the copy would reject are found by assess first. jsonb/json documents nested
+// deeper than the target's JSON accepts (MariaDB 31 levels, MySQL 8 100) and intervals beyond TIME (with
+// types.interval: time) are counted per column; migrate without the fix fails with DATA_REJECTED on those
+// very values, and with assess's advice it migrates identical.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseConfig } from '../../src/config/load-config.js';
+import { DIALECTS } from '../../src/dialect/capabilities.js';
+import { isMigrationError } from '../../src/errors.js';
+import { silentSink } from '../../src/events.js';
+import { runMigrate } from '../../src/pipeline/migrate.js';
+import { assess, risk } from '../helpers/assess.js';
+import { freshPgDatabase } from '../helpers/servers.js';
+import { testTargets } from '../helpers/targets.js';
+
+const nest = (n: number) =>
+  `${'[{"k":'.repeat(Math.floor(n / 2))}${n % 2 ? '[1]' : '0'}${'}]'.repeat(Math.floor(n / 2))}`;
+const DEPTHS = [1, 31, 32, 33, 100, 101];
+
+const SQL = `
+CREATE TABLE docs (id int PRIMARY KEY, doc jsonb, j json);
+INSERT INTO docs VALUES ${DEPTHS.map((d) => `(${d}, '${nest(d)}', '${nest(d)}')`).join(', ')}, (0, NULL, NULL);
+CREATE TABLE spans (id int PRIMARY KEY, d interval);
+INSERT INTO spans VALUES (1, '838:59:59'), (2, '838:59:59.5'), (3, '839:00:00'), (4, '-900 hours'),
+  (5, '-838:59:59'), (6, NULL);`;
+
+/** Apply `columns.<schema.table.col>.type: t` and `types.x: v` lines to a config object. */
+function applyAdvice(config: Record<string, unknown>, lines: readonly (string | undefined)[]): void {
+  const columns: Record<string, unknown> = {};
+  const types: Record<string, unknown> = { ...(config.types as object) };
+  for (const line of lines) {
+    const col = /^columns\.(.+)\.type: (.+)$/.exec(line ?? '');
+    const typ = /^types\.(\w+): (.+)$/.exec(line ?? '');
+    if (col) columns[col[1]!] = { type: col[2] };
+    else if (typ) types[typ[1]!] = typ[2];
+    else assert.fail(`not a config line: ${line}`);
+  }
+  config.columns = columns;
+  config.types = types;
+}
+
+for (const target of testTargets()) {
+  test(`assess counts JSON deeper than the target's limit and intervals beyond TIME; the advice migrates identical (${target.dialect})`, {
+    skip: target.skip,
+  }, async (t) => {
+    const db = `it_rejrisk_${target.dialect}`;
+    const source = await freshPgDatabase(db, SQL);
+    const targetUrl = await target.fresh(db);
+    const limit = DIALECTS[target.dialect].jsonMaxDepth;
+    const deep = DEPTHS.filter((d) => d > limit);
+    const base = { types: { json: 'json', interval: 'time' } };
+    const r = await assess(source, targetUrl, base);
+    const docs = risk(r, 'JSON_TOO_DEEP', 'public.docs', 'doc');
+    assert.equal(docs.severity, 'blocking');
+    assert.equal(docs.blastRadius.rows, deep.length, `documents deeper than ${limit}`);
+    assert.deepEqual([...(docs.blastRadius.exampleKeys ?? [])].sort(), deep.map((d) => `id=${d}`).sort());
+    assert.equal(docs.config, 'columns.public.docs.doc.type: longtext');
+    const j = risk(r, 'JSON_TOO_DEEP', 'public.docs', 'j');
+    assert.equal(j.blastRadius.rows, deep.length, 'json is measured like jsonb');
+    assert.equal(j.config, 'types.json: text');
+    const spans = risk(r, 'INTERVAL_OUT_OF_RANGE', 'public.spans', 'd');
+    const beyond = target.dialect === 'mariadb' ? ['id=3', 'id=4'] : ['id=2', 'id=3', 'id=4'];
+    assert.deepEqual([...(spans.blastRadius.exampleKeys ?? [])].sort(), beyond);
+    assert.equal(spans.config, 'types.interval: text');
+
+    // Without the advice the copy rejects exactly these values.
+    for (const table of ['docs', 'spans']) {
+      await assert.rejects(
+        runMigrate({
+          config: parseConfig({
+            source,
+            target: await target.fresh(db),
+            ...base,
+            tables: [`public.${table}`],
+          }),
+          runId: `rej-${table}`,
+          sink: silentSink,
+        }),
+        (e) => {
+          t.diagnostic(`${table}: ${isMigrationError(e) ? `${e.code}: ${e.message}` : String(e)}`);
+          return isMigrationError(e) && e.code === 'DATA_REJECTED';
+        },
+        `${table} without the advice`,
+      );
+    }
+    const fixed: Record<string, unknown> = {
+      source,
+      target: await target.fresh(db),
+      ...structuredClone(base),
+    };
+    applyAdvice(fixed, [docs.config, j.config, spans.config]);
+    const m = await runMigrate({ config: parseConfig(fixed), runId: 'rej-fixed', sink: silentSink });
+    assert.equal(m.verify?.identical, true);
+  });
+}
