@@ -1,10 +1,11 @@
 // Unit tests for verify's structure check over a hand-made plan and target read-back: a matching target
 // has no problem; a missing index, a changed type, a missing table and a low AUTO_INCREMENT are reported;
-// MariaDB's utf8mb3 read-back of 4-byte characters is not drift.
+// MariaDB's utf8mb3 read-back of 4-byte characters is not drift; a NOT ENFORCED CHECK is drift unless it is
+// the plan's NOT VALID check on MySQL 8.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MARIADB } from '../dialect/capabilities.js';
+import { MARIADB, MYSQL8 } from '../dialect/capabilities.js';
 import type { MigrationPlan } from '../plan/model.js';
 import type { TargetSchema, TargetTableInfo } from '../target/mysql/introspect.js';
 import { autoIncrementColumns, checkStructure, infoSchemaSpelling } from './structure.js';
@@ -149,4 +150,25 @@ test("MariaDB's utf8mb3 information_schema shows 4-byte characters as '?': not d
   assert.ok(!infoSchemaSpelling("enum('ok','a')", "enum('ok','?')"));
   assert.ok(infoSchemaSpelling("enum('Émile')", "enum('émile')"), 'read-back lower-cases COLUMN_TYPE');
   assert.ok(!infoSchemaSpelling('varchar(10)', 'varchar(11)'));
+});
+
+test('a NOT ENFORCED check is expected for a NOT VALID check on MySQL 8 and drift otherwise', () => {
+  const withCheck = (notValid: boolean): MigrationPlan => ({
+    ...plan,
+    postData: [
+      ...plan.postData,
+      { kind: 'addCheck', table: 'users', name: 'ck', expression: ['1'], ...(notValid ? { notValid } : {}) },
+    ],
+  });
+  const t = target({ checks: [{ name: 'ck', clause: '1', enforced: false }] });
+  const ai = [{ table: 'users', column: 'id', max: '11' }];
+  assert.deepEqual(checkStructure(withCheck(true), t, MYSQL8, ai), []);
+  const drift = [['check ck', 'ENFORCED', 'NOT ENFORCED']];
+  const objects = (p: ReturnType<typeof checkStructure>) => p.map((x) => [x.object, x.expected, x.actual]);
+  assert.deepEqual(objects(checkStructure(withCheck(false), t, MYSQL8, ai)), drift);
+  assert.deepEqual(objects(checkStructure(withCheck(true), t, MARIADB, ai)), drift);
+  const missing = checkStructure(withCheck(true), target(), MARIADB, ai);
+  assert.deepEqual(objects(missing), [
+    ['check ck', 'present (NOT VALID: existing rows unchecked)', 'missing'],
+  ]);
 });

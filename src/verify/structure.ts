@@ -2,7 +2,9 @@
 // collation, auto_increment), primary key, unique and secondary index, foreign key and CHECK exists on the
 // target as planned, and every AUTO_INCREMENT counter is past the largest value in its column.
 // Invariants: type spellings are compared after MySQL/MariaDB normalisation (compare-plan.ts: bigint(20) =
-// bigint, MariaDB JSON = longtext + json_valid); extra objects on the target are not problems.
+// bigint, MariaDB JSON = longtext + json_valid); extra objects on the target are not problems. A CHECK
+// must be enforced, except a PostgreSQL NOT VALID check on MySQL 8, which the plan adds NOT ENFORCED (see
+// compare-plan.ts); a NOT VALID FK is expected to exist, and orphan rows under it are not drift.
 
 import type { Dialect } from '../dialect/capabilities.js';
 import type { DdlOp, MigrationPlan } from '../plan/model.js';
@@ -41,11 +43,16 @@ function describeMissing(op: DdlOp): StructureProblem {
       return {
         table: op.table,
         object: `foreign key ${op.name}`,
-        expected: `(${op.columns.join(', ')}) → ${op.refTable}(${op.refColumns.join(', ')})`,
+        expected: `(${op.columns.join(', ')}) → ${op.refTable}(${op.refColumns.join(', ')})${op.notValid ? ' (NOT VALID)' : ''}`,
         actual: 'missing',
       };
     case 'addCheck':
-      return { table: op.table, object: `check ${op.name}`, expected: 'present', actual: 'missing' };
+      return {
+        table: op.table,
+        object: `check ${op.name}`,
+        expected: op.notValid ? 'present (NOT VALID: existing rows unchecked)' : 'present',
+        actual: 'missing',
+      };
     case 'setAutoIncrement':
       return {
         table: op.table,

@@ -175,9 +175,19 @@ export function comparePlan(plan: MigrationPlan, target: TargetSchema, dialect: 
         }
         break;
       }
-      case 'addCheck':
-        if (!t?.checks.some((c) => c.name === op.name)) missing.push(op);
+      case 'addCheck': {
+        const got = t?.checks.find((c) => c.name === op.name);
+        if (!got) missing.push(op);
+        // NOT ENFORCED is the plan for a NOT VALID check on MySQL 8; for any other check it is drift.
+        else if (got.enforced === false && !(op.notValid && dialect.uncheckedCheck === 'not-enforced'))
+          drift.push({
+            table: op.table,
+            object: `check ${op.name}`,
+            expected: 'ENFORCED',
+            actual: 'NOT ENFORCED',
+          });
         break;
+      }
       case 'setAutoIncrement': {
         // information_schema reports the next value; lower than planned means it still has to be raised.
         const current = t?.autoIncrement ? BigInt(t.autoIncrement) : 0n;

@@ -46,7 +46,8 @@ export interface TargetTableInfo {
   readonly indexes: readonly TargetIndexInfo[];
   readonly primaryKey: readonly string[];
   readonly foreignKeys: readonly TargetForeignKeyInfo[];
-  readonly checks: readonly { readonly name: string; readonly clause: string }[];
+  /** `enforced` is false only for a MySQL 8 NOT ENFORCED check (MariaDB has no such state). */
+  readonly checks: readonly { readonly name: string; readonly clause: string; readonly enforced?: boolean }[];
   readonly autoIncrement: string | null;
   readonly collation: string | null;
   readonly comment: string;
@@ -115,7 +116,8 @@ export async function introspectTarget(conn: mysql.Connection, database?: string
     ),
     rows(
       conn,
-      `SELECT tc.TABLE_NAME AS t, tc.CONSTRAINT_NAME AS n, cc.CHECK_CLAUSE AS clause
+      // tc.* for ENFORCED, which MySQL 8 has and MariaDB's TABLE_CONSTRAINTS lacks.
+      `SELECT tc.TABLE_NAME AS t, tc.CONSTRAINT_NAME AS n, cc.CHECK_CLAUSE AS clause, tc.*
          FROM information_schema.TABLE_CONSTRAINTS tc
          JOIN information_schema.CHECK_CONSTRAINTS cc
            ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
@@ -142,7 +144,7 @@ export async function introspectTarget(conn: mysql.Connection, database?: string
           onUpdate: string;
         }
       >;
-      checks: { name: string; clause: string }[];
+      checks: { name: string; clause: string; enforced: boolean }[];
     }
   >();
   const slot = (t: string) => {
@@ -204,7 +206,12 @@ export async function introspectTarget(conn: mysql.Connection, database?: string
     fk.columns.push(String(f.c));
     fk.refColumns.push(String(f.rc));
   }
-  for (const c of checks) slot(String(c.t)).checks.push({ name: String(c.n), clause: String(c.clause) });
+  for (const c of checks)
+    slot(String(c.t)).checks.push({
+      name: String(c.n),
+      clause: String(c.clause),
+      enforced: String(c.ENFORCED ?? 'YES') !== 'NO',
+    });
 
   const out = new Map<string, TargetTableInfo>();
   for (const t of tables) {
