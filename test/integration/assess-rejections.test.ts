@@ -1,7 +1,8 @@
 // Issue 10 point 5: values the copy would reject are found by assess first. jsonb/json documents nested
 // deeper than the target's JSON accepts (MariaDB 31 levels, MySQL 8 100) and intervals beyond TIME (with
-// types.interval: time) are counted per column; migrate without the fix fails with DATA_REJECTED on those
-// very values, and with assess's advice it migrates identical.
+// types.interval: time) are counted per column, like arrays whose bounds do not start at 1; migrate without
+// the fix fails with DATA_REJECTED on those very values (arrays were shifted silently before), and with
+// assess's advice it migrates identical.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -23,7 +24,10 @@ CREATE TABLE docs (id int PRIMARY KEY, doc jsonb, j json);
 INSERT INTO docs VALUES ${DEPTHS.map((d) => `(${d}, '${nest(d)}', '${nest(d)}')`).join(', ')}, (0, NULL, NULL);
 CREATE TABLE spans (id int PRIMARY KEY, d interval);
 INSERT INTO spans VALUES (1, '838:59:59'), (2, '838:59:59.5'), (3, '839:00:00'), (4, '-900 hours'),
-  (5, '-838:59:59'), (6, NULL);`;
+  (5, '-838:59:59'), (6, NULL);
+CREATE TABLE arrs (id int PRIMARY KEY, a int[]);
+INSERT INTO arrs VALUES (1, '{1,2}'), (2, '[0:1]={1,2}'), (3, '{}'), (4, NULL), (5, '{{1,2},{3,4}}'),
+  (6, '[1:2][2:3]={{1,2},{3,4}}');`;
 
 /** Apply `columns.<schema.table.col>.type: t` and `types.x: v` lines to a config object. */
 function applyAdvice(config: Record<string, unknown>, lines: readonly (string | undefined)[]): void {
@@ -63,9 +67,12 @@ for (const target of testTargets()) {
     const beyond = target.dialect === 'mariadb' ? ['id=3', 'id=4'] : ['id=2', 'id=3', 'id=4'];
     assert.deepEqual([...(spans.blastRadius.exampleKeys ?? [])].sort(), beyond);
     assert.equal(spans.config, 'types.interval: text');
+    const arrs = risk(r, 'ARRAY_LOWER_BOUND', 'public.arrs', 'a');
+    assert.deepEqual([...(arrs.blastRadius.exampleKeys ?? [])].sort(), ['id=2', 'id=6']);
+    assert.equal(arrs.config, 'types.array: text');
 
     // Without the advice the copy rejects exactly these values.
-    for (const table of ['docs', 'spans']) {
+    for (const table of ['docs', 'spans', 'arrs']) {
       await assert.rejects(
         runMigrate({
           config: parseConfig({
@@ -89,7 +96,7 @@ for (const target of testTargets()) {
       target: await target.fresh(db),
       ...structuredClone(base),
     };
-    applyAdvice(fixed, [docs.config, j.config, spans.config]);
+    applyAdvice(fixed, [docs.config, j.config, spans.config, arrs.config]);
     const m = await runMigrate({ config: parseConfig(fixed), runId: 'rej-fixed', sink: silentSink });
     assert.equal(m.verify?.identical, true);
   });

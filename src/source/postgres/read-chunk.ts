@@ -37,8 +37,14 @@ export function selectExpr(c: ColumnPlan): string {
       return `(${v} AT TIME ZONE 'UTC')`;
     case 'timetz-utc':
       return `(${v} AT TIME ZONE 'UTC')::time`;
-    case 'array-json':
-      return `array_to_json(${v})`;
+    case 'array-json': {
+      // A JSON array has no lower bound: bounds other than [1:n] (in any dimension) fail the chunk with a
+      // data error naming the column and the bounds (SQLSTATE 22P02 → DATA_REJECTED), never a shifted array.
+      const why = pgLiteral(
+        `pg2my: column ${c.source}: array bounds do not start at 1, which a JSON array cannot keep (set types.array: text); bounds `,
+      );
+      return `CASE WHEN ${v} IS NULL OR array_dims(${v}) IS NULL OR array_dims(${v}) ~ '^(\\[1:[0-9]+\\])+$' THEN array_to_json(${v}) ELSE (${why} || array_dims(${v}))::int::text::json END`;
+    }
     case 'hstore-json':
       return `${v}::json`;
     case 'money':
