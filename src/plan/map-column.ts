@@ -57,6 +57,10 @@ export interface ColumnContext {
   /** The table's AUTO_INCREMENT column (source name): MySQL forbids generated columns that read it. */
   readonly autoIncrementColumn?: string;
 }
+  /** The wider type a foreign key needs this column planned with (fk-types.ts); the rules see it instead. */
+  readonly fkType?: Column['type'];
+  /** Where the target refuses a stored generated column (generated-limits.ts); default none. */
+  readonly generatedLimits?: GeneratedLimits;
 
 /** The result of mapping one column; notConverted and warnings are for the plan. */
 export interface MappedColumn {
@@ -79,7 +83,8 @@ export function mapColumn(col: Column, ctx: ColumnContext): MappedColumn {
   };
   const w = where(ctx, col);
   const override = ctx.options.columns[w];
-  const rule = findRule(col, rctx);
+  const rcol = ctx.fkType ? { ...col, type: ctx.fkType } : col; // what the rules map
+  const rule = findRule(rcol, rctx);
   const notConverted: NotConverted[] = [];
   const warnings: PlanWarning[] = [];
   const nc = (kind: NotConverted['kind'], reason: string) =>
@@ -115,10 +120,10 @@ export function mapColumn(col: Column, ctx: ColumnContext): MappedColumn {
         },
       );
     }
-    type = rule.target(col, rctx);
+    type = rule.target(rcol, rctx);
     ({ transform, id: ruleId, strings } = rule);
-    loss = typeof rule.loss === 'function' ? rule.loss(col, rctx) : rule.loss;
-    if (rule.decisionKey !== undefined) decision = ruleDecision(rule, col, rctx, type, ctx.options, w);
+    loss = typeof rule.loss === 'function' ? rule.loss(rcol, rctx) : rule.loss;
+    if (rule.decisionKey !== undefined) decision = ruleDecision(rule, rcol, rctx, type, ctx.options, w);
     if (rule.note !== undefined)
       warnings.push({
         code: 'TYPE_NOTE',

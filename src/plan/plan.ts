@@ -10,6 +10,7 @@ import type { Dialect } from '../dialect/capabilities.js';
 import { MigrationError } from '../errors.js';
 import { isIndexable, MAX_ROW_BYTES, rowBytes, tableRowBytes } from './index-bytes.js';
 import { checkedCollation, commentProblem, type MappedColumn, mapColumn } from './map-column.js';
+import { type FkWidening, fkTypes } from './fk-types.js';
 import {
   type DdlOp,
   type Decision,
@@ -70,6 +71,8 @@ export function buildPlan(catalog: Catalog, dialect: Dialect, options: PlanOptio
   const candidates = new Map(catalog.tables.map((t) => [qualified(t), analyseIndexes(t)]));
   const keys = keyColumnSets(catalog, candidates);
 
+  const fk = fkTypes(catalog);
+  b.warnings.push(...fk.warnings);
   const states = new Map<string, TableState>();
   const tables: TablePlan[] = [];
   const preData: DdlOp[] = [];
@@ -80,7 +83,14 @@ export function buildPlan(catalog: Catalog, dialect: Dialect, options: PlanOptio
     const q = qualified(t);
     const cands = candidates.get(q) ?? [];
     const ai = chooseAutoIncrement(t, cands, b);
-    const mapped = mapTable(n, b, keys.key.get(q) ?? new Set(), keys.indexed.get(q) ?? new Set(), ai?.column);
+    const mapped = mapTable(
+      n,
+      b,
+      keys.key.get(q) ?? new Set(),
+      keys.indexed.get(q) ?? new Set(),
+      ai?.column,
+      fk.widened.get(q),
+    );
     for (const m of mapped) {
       if (m.decision) decisions.push(m.decision);
       b.notConverted.push(...m.notConverted);
@@ -340,6 +350,7 @@ function mapTable(
   indexed: ReadonlySet<string>,
   ai: string | undefined,
 ): MappedColumn[] {
+  widened?: ReadonlyMap<string, FkWidening>,
   const t = n.table;
   const exprColumns = new Map(
     t.columns.map((c) => [c.name, { target: n.colNames.get(c.name)!, kind: columnKind(c.type) }]),
@@ -360,6 +371,7 @@ function mapTable(
       spill,
       ...(domainDefault !== undefined ? { domainDefault } : {}),
       ...(ai !== undefined ? { autoIncrementColumn: ai } : {}),
+      ...(widened?.has(c.name) ? { fkType: widened.get(c.name)!.type } : {}),
       exprColumns,
     });
   };

@@ -6,12 +6,15 @@
 
 import {
   type Catalog,
+  type FkAction,
+  type ForeignKey,
   type NotConverted,
   type NotConvertedKind,
   qualified,
   type Table,
 } from '../catalog/model.js';
 import type { Dialect } from '../dialect/capabilities.js';
+import { MigrationError } from '../errors.js';
 import { indexKeyBytes, isIndexable } from './index-bytes.js';
 import type { DdlOp, PlanWarning, RenamedIdentifier, TargetColumn, TargetType } from './model.js';
 import type { NameScope } from './names.js';
@@ -304,16 +307,10 @@ export function constraintOps(s: TableState, states: ReadonlyMap<string, TableSt
       });
     }
     cols.forEach((c, i) => {
-      const r = refCols[i]!;
-      if (!sameType(c!.type, r.type)) {
-        b.warnings.push({
-          code: 'FK_TYPE_MISMATCH',
-          object: `${qualified(t)}.${fk.name}`,
-          message: `${c!.name} (${c!.type.name}) references ${r.name} (${r.type.name}); MySQL needs matching types and collations, so creating the key will fail — align them with columns["…"].type`,
-        });
-      }
+      if (!sameType(c!.type, refCols[i]!.type)) refuseFkTypes(t, fk, i, c!.type, ref, refCols[i]!.type);
     });
-    if (ACTIONS_CHANGING_ROWS.has(fk.onDelete) || ACTIONS_CHANGING_ROWS.has(fk.onUpdate))
+    const { onDelete, onUpdate } = fkActions(t, fk, b);
+    if (ACTIONS_CHANGING_ROWS.has(onDelete) || ACTIONS_CHANGING_ROWS.has(onUpdate))
       for (const c of fk.columns) actionColumns.add(c);
     ops.push({
       kind: 'addForeignKey',
@@ -323,8 +320,8 @@ export function constraintOps(s: TableState, states: ReadonlyMap<string, TableSt
       refTable: ref.target,
       ...(ref.database !== undefined ? { refDatabase: ref.database } : {}),
       refColumns: fk.references.columns.map((c) => ref.colNames.get(c)!),
-      onDelete: fk.onDelete,
-      onUpdate: fk.onUpdate,
+      onDelete,
+      onUpdate,
       ...(fk.notValid ? { notValid: true } : {}),
     });
     if (fk.notValid) warnNotValid(b, `${qualified(t)}.${fk.name}`, 'foreign key');
@@ -396,6 +393,60 @@ function warnNotValid(b: Builder, object: string, kind: 'check' | 'foreign key')
         ? 'NOT VALID in PostgreSQL: added with check_constraint_checks=0, so existing rows that violate it stay as they are; new and updated rows are checked, as in PostgreSQL. A later ALTER TABLE that copies the table (e.g. MODIFY) fails on those rows unless run with SET SESSION check_constraint_checks=0'
         : 'NOT VALID in PostgreSQL: MySQL 8 checks every existing row when a CHECK is added, so it is added NOT ENFORCED and new rows are NOT checked on the target. Fix the rows, then ALTER TABLE … ALTER CHECK … ENFORCED (or VALIDATE CONSTRAINT in PostgreSQL before migrating)';
   b.warnings.push({ code: 'NOT_VALID_CONSTRAINT', object, message });
+}
+
+/**
+ * The FK's actions on the target. ON DELETE/UPDATE SET NULL on a NOT NULL column (PostgreSQL accepts the
+ * definition, MySQL refuses it) can never succeed in PostgreSQL: the action's update violates NOT NULL at
+ * the end of the statement, deferrable or not, so the delete/update fails exactly when referencing rows
+ * remain — which is NO ACTION, checked at once (MySQL's NO ACTION = RESTRICT, never deferred). Planned so,
+ * with an FK_SET_NULL_NOT_NULL warning; only the error code differs (FK violation instead of NOT NULL).
+ */
+function fkActions(t: Table, fk: ForeignKey, b: Builder): { onDelete: FkAction; onUpdate: FkAction } {
+  const notNullCols = fk.columns.filter((c) => notNull(t, c));
+  const plan = (action: FkAction, on: 'DELETE' | 'UPDATE'): FkAction => {
+    if (action !== 'SET NULL' || notNullCols.length === 0) return action;
+    b.warnings.push({
+      code: 'FK_SET_NULL_NOT_NULL',
+      object: `${qualified(t)}.${fk.name}`,
+      message: `ON ${on} SET NULL on NOT NULL column ${notNullCols.join(', ')} is planned as ON ${on} NO ACTION: MySQL refuses SET NULL on a NOT NULL column, and in PostgreSQL this action always fails (NOT NULL violation) when a referencing row exists, so the ${on.toLowerCase()} is refused in both; only the error differs`,
+    });
+    return 'NO ACTION';
+  };
+  return { onDelete: plan(fk.onDelete, 'DELETE'), onUpdate: plan(fk.onUpdate, 'UPDATE') };
+}
+
+const typeText = (x: TargetType): string =>
+  `${x.name}${x.args ? `(${x.args.join(',')})` : ''}${x.collation ? ` COLLATE ${x.collation}` : ''}`;
+
+/** DECISION_REQUIRED: the i-th column pair of `fk` maps to types MySQL will not join, and no widening fixes it. */
+function refuseFkTypes(
+  t: Table,
+  fk: ForeignKey,
+  i: number,
+  mine: TargetType,
+  ref: TableState,
+  theirs: TargetType,
+): never {
+  const col = fk.columns[i]!;
+  const refCol = fk.references.columns[i]!;
+  const w = `${qualified(t)}.${col}`;
+  const rw = `${qualified(ref.table)}.${refCol}`;
+  const src = (tb: Table, c: string) => tb.columns.find((x) => x.name === c)?.type.formatted ?? '?';
+  throw new MigrationError(
+    'DECISION_REQUIRED',
+    `${w}: foreign key ${fk.name} joins ${src(t, col)} to ${rw} (${src(ref.table, refCol)}); they map to ${typeText(mine)} and ${typeText(theirs)}, and MySQL needs the same type and collation on both sides of a foreign key, which no lossless widening gives. To go on, set columns["${w}"].type (or columns["${rw}"].type) so that both map to one type that holds the values of both.`,
+    {
+      details: {
+        schema: t.schema,
+        table: t.name,
+        column: col,
+        foreignKey: fk.name,
+        configKey: `columns.${w}.type`,
+      },
+      hint: `Set columns["${w}"].type to the type of ${rw} (${typeText(theirs)}), if every value fits it.`,
+    },
+  );
 }
 
 /** `CHECK ((VALUE > 0))` or `(VALUE > 0)` → `VALUE > 0` style text the translator accepts either way. */

@@ -6,6 +6,7 @@
 
 import type { Column, ColumnType } from '../catalog/model.js';
 import { MigrationError } from '../errors.js';
+import { columnSnippet, typesSnippet } from './config-snippet.js';
 import type { TargetType } from './model.js';
 import type { TypeDecisions } from './options.js';
 import type { RuleContext } from './rules.js';
@@ -52,8 +53,11 @@ export function numericFixed(col: Column, ctx: RuleContext): TargetType {
   if (p > 65 || s > 30) {
     throw new MigrationError(
       'TYPE_UNMAPPABLE',
-      `${where(ctx, col)}: ${col.type.formatted} does not fit MySQL's DECIMAL (at most 65 digits, 30 after the point). Set columns["${where(ctx, col)}"].type, e.g. varchar(${p + 2}) to keep the values as text.`,
-      { details: { column: where(ctx, col), type: col.type.formatted }, hint: 'Override the column type.' },
+      `${where(ctx, col)}: ${col.type.formatted} does not fit MySQL's DECIMAL (at most 65 digits, 30 after the point). Set columns["${where(ctx, col)}"].type to keep the values as text: ${columnSnippet(where(ctx, col), `varchar(${p + 2})`)}.`,
+      {
+        details: { column: where(ctx, col), type: col.type.formatted },
+        hint: `Set ${columnSnippet(where(ctx, col), `varchar(${p + 2})`)} in pg2my.yaml.`,
+      },
     );
   }
   ruleRequire(
@@ -62,7 +66,7 @@ export function numericFixed(col: Column, ctx: RuleContext): TargetType {
     col,
     'types.numeric',
     'holds NaN, which DECIMAL cannot store',
-    'set columns["…"].type = varchar(n) to keep the values as text',
+    `set ${columnSnippet(where(ctx, col), `varchar(${p + 2})`)} to keep the values as text`,
   );
   return { name: 'DECIMAL', args: [p, s] };
 }
@@ -76,7 +80,7 @@ export function numericMeasured(col: Column, ctx: RuleContext): TargetType {
     col,
     'types.numeric',
     'is numeric without precision and its largest scale was not measured',
-    'run pg2my against the source so it can measure the column, or set types.numeric to "text" or { precision, scale }',
+    `run pg2my against the source so it can measure the column, or set ${typesSnippet('numeric', 'text')} (exact text) or a fixed DECIMAL such as ${typesSnippet('numeric', 'decimal(20,4)')}`,
   );
   const s = st!.numericMaxScale!;
   ruleRequire(
@@ -85,7 +89,7 @@ export function numericMeasured(col: Column, ctx: RuleContext): TargetType {
     col,
     'types.numeric',
     'holds NaN or Infinity, which DECIMAL cannot store',
-    'set types.numeric to "text" (or columns["…"].type = varchar(n))',
+    `set ${typesSnippet('numeric', 'text')} (or, for this column only, ${columnSnippet(where(ctx, col), 'longtext')})`,
   );
   ruleRequire(
     s <= 30,
@@ -93,7 +97,7 @@ export function numericMeasured(col: Column, ctx: RuleContext): TargetType {
     col,
     'types.numeric',
     `has values with ${s} digits after the point; MySQL's DECIMAL keeps at most 30`,
-    'set types.numeric to "text" to keep the values exactly as text',
+    `set ${typesSnippet('numeric', 'text')} to keep the values exactly as text`,
   );
   const intDigits = st!.numericMaxIntDigits ?? 0;
   ruleRequire(
@@ -102,7 +106,7 @@ export function numericMeasured(col: Column, ctx: RuleContext): TargetType {
     col,
     'types.numeric',
     `needs ${intDigits} digits before and ${s} after the point; MySQL's DECIMAL holds 65 in all`,
-    'set types.numeric to "text"',
+    `set ${typesSnippet('numeric', 'text')}`,
   );
   return { name: 'DECIMAL', args: [65, s] };
 }
@@ -114,20 +118,21 @@ export function numericConfigured(col: Column, ctx: RuleContext): TargetType {
   if (!Number.isInteger(p) || !Number.isInteger(s) || p < 1 || p > 65 || s < 0 || s > 30 || s > p) {
     throw new MigrationError(
       'CONFIG_INVALID',
-      `types.numeric = decimal(${p},${s}) is not a MySQL DECIMAL (precision 1–65, scale 0–30, scale ≤ precision).`,
+      `types.numeric = decimal(${p},${s}) is not a MySQL DECIMAL (precision 1–65, scale 0–30, scale ≤ precision); choose one that is, or keep the values as text: ${typesSnippet('numeric', 'text')}.`,
       {
         details: { key: 'types.numeric' },
       },
     );
   }
   const st = col.stats;
+  const fix = measuredDecimalFix(col, ctx, p, s);
   ruleRequire(
     (st?.numericMaxScale ?? 0) <= s,
     ctx,
     col,
     'types.numeric',
     `has values with ${st?.numericMaxScale} digits after the point; decimal(${p},${s}) would round them`,
-    'raise the scale in types.numeric or set columns["…"].type',
+    fix,
   );
   ruleRequire(
     (st?.numericMaxIntDigits ?? 0) <= p - s,
@@ -135,7 +140,7 @@ export function numericConfigured(col: Column, ctx: RuleContext): TargetType {
     col,
     'types.numeric',
     `has values with ${st?.numericMaxIntDigits} digits before the point; decimal(${p},${s}) holds ${p - s}`,
-    'raise the precision in types.numeric',
+    fix,
   );
   ruleRequire(
     !(st?.numericSpecials ?? 0),
@@ -143,9 +148,22 @@ export function numericConfigured(col: Column, ctx: RuleContext): TargetType {
     col,
     'types.numeric',
     'holds NaN or Infinity, which DECIMAL cannot store',
-    'set types.numeric to "text"',
+    `set ${typesSnippet('numeric', 'text')} (or, for this column only, ${columnSnippet(where(ctx, col), 'longtext')})`,
   );
   return { name: 'DECIMAL', args: [p, s] };
+}
+
+/**
+ * The fix when measured values do not fit types.numeric = decimal(p,s): a DECIMAL for this column that holds
+ * them (and what the configured one holds), when MySQL has one, else text.
+ */
+function measuredDecimalFix(col: Column, ctx: RuleContext, p: number, s: number): string {
+  const scale = Math.max(s, col.stats?.numericMaxScale ?? 0);
+  const precision = Math.max(p - s, col.stats?.numericMaxIntDigits ?? 0) + scale;
+  const text = typesSnippet('numeric', 'text');
+  return scale <= 30 && precision <= 65
+    ? `set ${columnSnippet(where(ctx, col), `decimal(${precision},${scale})`)} for this column, or ${text}`
+    : `set ${text} (or, for this column only, ${columnSnippet(where(ctx, col), 'longtext')})`;
 }
 
 /** Target for a string/bytea column that must be indexable: VARCHAR/VARBINARY of the types.textKey length. */
@@ -190,7 +208,7 @@ export function ruleRequire(
   const w = where(ctx, col);
   throw new MigrationError(
     code,
-    `${w}: ${col.type.formatted} ${problem}. To go on, ${fix.replaceAll('…', w)}.`,
+    `${w}: ${col.type.formatted} ${problem} (config key ${configKey}). To go on, ${fix.replaceAll('…', w)}.`,
     {
       details: {
         schema: ctx.schema,
@@ -221,7 +239,7 @@ export function textKeyLength(
     if (!Number.isInteger(d.length) || d.length < 1 || d.length > limit) {
       throw new MigrationError(
         'CONFIG_INVALID',
-        `types.textKey.length = ${d.length}: must be 1–${limit} so that a key of it fits MySQL's ${ctx.dialect.maxIndexKeyBytes}-byte index limit.`,
+        `types.textKey = varchar(${d.length}): the length must be 1–${limit} so that a key of it fits MySQL's ${ctx.dialect.maxIndexKeyBytes}-byte index limit, e.g. ${typesSnippet('textKey', `varchar(${limit})`)}.`,
         {
           details: { key: 'types.textKey' },
         },
@@ -232,8 +250,10 @@ export function textKeyLength(
       ctx,
       col,
       'types.textKey',
-      `has values of ${longest} ${unit}, longer than types.textKey.length = ${d.length}`,
-      'raise types.textKey.length or set columns["…"].type',
+      `has values of ${longest} ${unit}, longer than the ${d.length} of types.textKey`,
+      longest !== undefined && longest <= limit
+        ? `set ${typesSnippet('textKey', `varchar(${longest})`)} or, for this column only, ${columnSnippet(where(ctx, col), `${keyTypeName(unit)}(${longest})`)}`
+        : tooLongFix(ctx, col),
     );
     return d.length;
   }
@@ -243,7 +263,7 @@ export function textKeyLength(
     col,
     'types.textKey',
     'is in a key or index, so MySQL needs a bounded type for it, and its longest value was not measured',
-    'run pg2my against the source database so it can measure the column, or set types.textKey to { length: n } or columns["…"].type (e.g. varchar(320))',
+    `run pg2my against the source database so it can measure the column, or choose the length: ${typesSnippet('textKey', 'varchar(255)')} for every such column, or ${columnSnippet(where(ctx, col), `${keyTypeName(unit)}(320)`)} for this one`,
   );
   const n = Math.max(255, longest);
   ruleRequire(
@@ -252,7 +272,16 @@ export function textKeyLength(
     col,
     'types.textKey',
     `is in a key or index and has values of ${longest} ${unit}; as a key that needs ${n * bytesPerChar} bytes, more than MySQL's ${ctx.dialect.maxIndexKeyBytes}-byte index limit`,
-    'shorten the values, take the column out of the key/index in PostgreSQL, or set columns["…"].type',
+    tooLongFix(ctx, col),
   );
   return n;
+}
+
+/** The MySQL spelling of a bounded key type: varchar for characters, varbinary for bytes. */
+const keyTypeName = (unit: 'characters' | 'bytes'): string => (unit === 'bytes' ? 'varbinary' : 'varchar');
+
+/** The fix when a key column's values are too long for any MySQL index key. */
+function tooLongFix(ctx: RuleContext, col: Column): string {
+  const lob = col.type.name === 'bytea' ? 'longblob' : 'longtext';
+  return `shorten the values or take the column out of the key/index in PostgreSQL; if it is only in plain (non-unique) indexes, ${columnSnippet(where(ctx, col), lob)} keeps every value and leaves those indexes out`;
 }

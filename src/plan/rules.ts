@@ -7,6 +7,7 @@
 import type { Column, ColumnType } from '../catalog/model.js';
 import type { Dialect, DialectName } from '../dialect/capabilities.js';
 import type { TargetType, Transform } from './model.js';
+import { columnSnippet } from './config-snippet.js';
 import type { TypeDecisions } from './options.js';
 import {
   decisionChoice,
@@ -158,7 +159,7 @@ export const TYPE_RULES: readonly TypeRule[] = [
         col,
         `columns["${where(ctx, col)}"].type`,
         `has enum label ${JSON.stringify(bad)} with trailing space, which MySQL strips from ENUM values`,
-        'set columns["…"].type = varchar(n)',
+        `set ${columnSnippet(where(ctx, col), `varchar(${Math.max(...labels.map((l) => [...l].length))})`)}`,
         'TYPE_UNMAPPABLE',
       );
       return { name: 'ENUM', values: labels };
