@@ -43,7 +43,7 @@ export interface ColumnNorm {
   readonly target: string;
   readonly kind: ValueKind;
   /** PostgreSQL input adaptation before normalising (mirrors the copy's transform). */
-  readonly pgInput: 'plain' | 'array-json' | 'numeric' | 'utc' | 'timetz-utc' | 'interval';
+  readonly pgInput: 'plain' | 'array-json' | 'hstore-json' | 'numeric' | 'utc' | 'timetz-utc' | 'interval';
   /** BIT(n) width, for kind `bit`. */
   readonly bits?: number;
   /** How the row diff compares two normalised values. */
@@ -101,6 +101,7 @@ function kindOf(plan: ColumnPlan, target: TargetColumn, src: SourceTypeInfo, dia
 
 function pgInputOf(plan: ColumnPlan, kind: ValueKind, src: SourceTypeInfo): ColumnNorm['pgInput'] {
   if (plan.transform === 'array-json') return 'array-json';
+  if (plan.transform === 'hstore-json') return 'hstore-json';
   if (src.array) return 'plain';
   if (kind === 'decimal') return 'numeric';
   if (kind === 'datetime' && src.name === 'timestamptz') return 'utc';

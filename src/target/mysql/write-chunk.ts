@@ -64,12 +64,23 @@ function setExpr(c: ColumnPlan, v: string): string | undefined {
   }
 }
 
-/** The LOAD DATA statement for the columns: plain columns by name, converted ones through @variables. */
-export function loadDataStatement(table: string, columns: readonly ColumnPlan[]): string {
+/**
+ * The LOAD DATA statement for the columns: plain columns by name, converted ones through @variables.
+ * The AUTO_INCREMENT column (`autoIncrement`, target name) is always assigned in the SET clause: MariaDB
+ * 10.11 keeps an explicit 0 there under NO_AUTO_VALUE_ON_ZERO only when the column is set in the same
+ * phase as the SET list. Measured: `(id, v, @x) SET p = UNHEX(@x)` (any SET clause, even `SET v = v`) stores
+ * id 0 as a generated value; `(@i, v, @x) SET id = @i, p = UNHEX(@x)` keeps 0. On MySQL 8 an AUTO_INCREMENT
+ * column assigned in SET is marked explicit as well (fill_record), so this form keeps 0 on both.
+ */
+export function loadDataStatement(
+  table: string,
+  columns: readonly ColumnPlan[],
+  autoIncrement?: string,
+): string {
   const list: string[] = [];
   const sets: string[] = [];
   columns.forEach((c, i) => {
-    const set = setExpr(c, `@v${i}`);
+    const set = setExpr(c, `@v${i}`) ?? (c.target === autoIncrement ? `@v${i}` : undefined);
     if (set === undefined) list.push(quoteIdent(c.target));
     else {
       list.push(`@v${i}`);
@@ -156,6 +167,24 @@ async function rejected(w: ChunkWrite, warns: readonly Warning[], r: LoadResult)
   });
 }
 
+/** Per connection and table, the target's AUTO_INCREMENT column (target name), or null when it has none. */
+const autoIncrementCache = new WeakMap<mysql.Connection, Map<string, string | null>>();
+
+/** The table's AUTO_INCREMENT column as the target defines it (asked once per connection and table). */
+async function autoIncrementColumn(conn: mysql.Connection, table: string): Promise<string | undefined> {
+  let byTable = autoIncrementCache.get(conn);
+  if (!byTable) autoIncrementCache.set(conn, (byTable = new Map()));
+  if (!byTable.has(table)) {
+    const [rows] = await conn.query<mysql.RowDataPacket[]>(
+      `SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS
+        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND EXTRA LIKE '%auto_increment%'`,
+      [table],
+    );
+    byTable.set(table, rows[0] ? String(rows[0].c) : null);
+  }
+  return byTable.get(table) ?? undefined;
+}
+
 async function viaLoadData(
   session: TargetSession,
   w: ChunkWrite,
@@ -166,8 +195,9 @@ async function viaLoadData(
   const flowing = pipeline(w.source, transcoder, gate);
   flowing.catch(() => {}); // awaited below; a failure also ends the LOAD DATA with an error
   try {
+    const ai = await autoIncrementColumn(session.conn, w.chunk.table);
     const [res] = await session.conn.query<mysql.ResultSetHeader>({
-      sql: loadDataStatement(w.chunk.table, w.columns),
+      sql: loadDataStatement(w.chunk.table, w.columns, ai),
       // Runs when the server asks for the file. A source that already failed (e.g. reset while START
       // TRANSACTION was in flight) left `gate` destroyed: it emits neither 'end' nor 'error' again, and
       // mysql2 would wait for the file until the connection dies. Hand it a stream that fails instead.
