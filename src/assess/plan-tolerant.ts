@@ -1,13 +1,14 @@
 // Builds the plan without stopping at the first planner error: each DECISION_REQUIRED / TYPE_UNMAPPABLE /
 // IDENTIFIER_INVALID becomes a blocking risk with the planner's own fix, and planning goes on with a
 // provisional override for that column (or without that table), so one assess lists every decision needed.
-// Pure. Invariants: provisional overrides exist only inside assess (never in the returned risks' advice);
-// a table left out is named in the risk that caused it; an error naming no object ends planning (PLAN_FAILED).
+// Pure. Invariants: provisional overrides exist only inside assess; a risk carries a `fix` only when that
+// decision loses no value (text/bytes storage, a planner-named rename); a table left out is named in the
+// risk that caused it; an error naming no object ends planning (PLAN_FAILED).
 
 import { filterCatalog } from '../catalog/filter.js';
 import type { Catalog } from '../catalog/model.js';
 import type { Dialect } from '../dialect/capabilities.js';
-import { isMigrationError, type MigrationError } from '../errors.js';
+import { isMigrationError, MigrationError } from '../errors.js';
 import type { MigrationPlan } from '../plan/model.js';
 import type { PlanOptions } from '../plan/options.js';
 import { buildPlan } from '../plan/plan.js';
@@ -77,6 +78,33 @@ function errorRisk(e: MigrationError, where: { table?: string; column?: string }
   };
 }
 
+type Fix = NonNullable<Risk['fix']>;
+
+/** The planner's own lossless fix, when an error carries one (details.fixPath + details.fixValue). */
+function fixOf(e: MigrationError): Fix | undefined {
+  const path = e.details.fixPath;
+  const value = e.details.fixValue;
+  return Array.isArray(path) && path.every((p) => typeof p === 'string') && typeof value === 'string'
+    ? { path: path as string[], value }
+    : undefined;
+}
+
+/** `options` with `fix` applied, or undefined when the key is not one planning can take provisionally. */
+function applyFix(options: PlanOptions, fix: Fix): PlanOptions | undefined {
+  const [head, key, leaf] = fix.path;
+  if (key === undefined) return undefined;
+  if (head === 'rename' && fix.path.length === 2)
+    return { ...options, rename: { ...options.rename, [key]: fix.value } };
+  if (head === 'schemaMap' && fix.path.length === 2)
+    return { ...options, schemaMap: { ...options.schemaMap, [key]: fix.value } };
+  if (head === 'columns' && fix.path.length === 3 && (leaf === 'type' || leaf === 'name'))
+    return {
+      ...options,
+      columns: { ...options.columns, [key]: { ...options.columns[key], [leaf]: fix.value } },
+    };
+  return undefined;
+}
+
 function withOverride(options: PlanOptions, column: string, type: string): PlanOptions {
   return { ...options, columns: { ...options.columns, [column]: { ...options.columns[column], type } } };
 }
@@ -91,6 +119,7 @@ export function planTolerantly(
   const risks: Risk[] = [];
   const provisional = new Set<string>();
   const excluded: string[] = [];
+  const fixed = new Set<string>();
   let cat = catalog;
   let opts = options;
   for (let i = 0; i <= maxErrors; i++) {
@@ -99,13 +128,28 @@ export function planTolerantly(
     } catch (e) {
       if (!isMigrationError(e)) throw e;
       const where = objectOf(e, cat);
+      const fix = fixOf(e);
+      const next = fix && !fixed.has(fix.path.join('\0')) ? applyFix(opts, fix) : undefined;
+      if (fix && next) {
+        // The planner named a lossless fix (e.g. a rename for a name clash): go on as if it were configured.
+        risks.push({ ...errorRisk(e, where, false), fix });
+        fixed.add(fix.path.join('\0'));
+        opts = next;
+        continue;
+      }
       const key = where.table && where.column ? `${where.table}.${where.column}` : undefined;
       if (key && !provisional.has(key) && e.code !== 'IDENTIFIER_INVALID' && e.code !== 'CONFIG_INVALID') {
-        // Go on as if the user had chosen a type for the column; key columns need an indexable one.
-        risks.push(errorRisk(e, where, false));
+        // Go on as if the user had chosen a type for the column; key columns need an indexable one, whose
+        // length only the user can choose. Any other column keeps every value as text (bytes for bytea):
+        // that provisional type is also the lossless decision assess --config-out writes.
         provisional.add(key);
         const textKey = str(e.details.configKey) === 'types.textKey' || /key|index/i.test(e.message);
-        opts = withOverride(opts, key, textKey ? 'varchar(768)' : 'longtext');
+        const table = cat.tables.find((t) => `${t.schema}.${t.name}` === where.table);
+        const bytes = table?.columns.find((c) => c.name === where.column)?.type.name === 'bytea';
+        const type = textKey ? 'varchar(768)' : bytes ? 'longblob' : 'longtext';
+        const risk = errorRisk(e, where, false);
+        risks.push(textKey ? risk : { ...risk, fix: { path: ['columns', key, 'type'], value: type } });
+        opts = withOverride(opts, key, type);
         continue;
       }
       if (where.table && cat.tables.some((t) => `${t.schema}.${t.name}` === where.table)) {
@@ -120,4 +164,30 @@ export function planTolerantly(
     }
   }
   return { catalog: cat, risks, provisional: [...provisional] };
+}
+
+const PLANNER_CODES = new Set(['DECISION_REQUIRED', 'TYPE_UNMAPPABLE', 'IDENTIFIER_INVALID']);
+
+/**
+ * buildPlan for schema and migrate, but one pass, not ten: when the planner stops on a decision, plan on
+ * tolerantly and throw ONE error (the first error's code and details) that lists every decision needed.
+ */
+export function buildPlanOrListAll(catalog: Catalog, dialect: Dialect, options: PlanOptions): MigrationPlan {
+  try {
+    return buildPlan(catalog, dialect, options);
+  } catch (e) {
+    if (!isMigrationError(e) || !PLANNER_CODES.has(e.code)) throw e;
+    const all = planTolerantly(catalog, dialect, options).risks.filter((r) => r.severity === 'blocking');
+    if (all.length <= 1) throw e;
+    const list = all.map((r, i) => `  ${i + 1}. ${r.description}`).join('\n');
+    throw new MigrationError(
+      e.code,
+      `${all.length} decisions are needed before the plan can be built (all of them are listed, not only the first):\n${list}`,
+      {
+        details: { ...e.details, decisions: all.length },
+        hint: 'Run `pg2my assess --config-out pg2my.yaml` (same source and target): it writes a config with a lossless decision for each, commented with why; read it, then run with -c pg2my.yaml.',
+        cause: e,
+      },
+    );
+  }
 }

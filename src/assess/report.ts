@@ -81,6 +81,11 @@ export interface Risk {
   readonly mitigation: string;
   /** The config line that resolves it, when there is one, e.g. `types.numeric: text`. */
   readonly config?: string;
+  /**
+   * A lossless decision that resolves it, in machine form (what `assess --config-out` writes): the config
+   * key path (a column key is one element, e.g. ['columns', 'public.t.c', 'type']) and its value.
+   */
+  readonly fix?: { readonly path: readonly string[]; readonly value: string };
   /** How the fact was measured (query, server, time taken). */
   readonly evidence?: string;
 }

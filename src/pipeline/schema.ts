@@ -4,6 +4,7 @@
 // Invariants: the dialect comes from the target server's version when a target is given (a configured
 // dialect that disagrees is an error); apply never alters or drops existing objects, it reports drift.
 
+import { buildPlanOrListAll } from '../assess/plan-tolerant.js';
 import { filterCatalog } from '../catalog/filter.js';
 import type { Catalog } from '../catalog/model.js';
 import { planOptionsFrom } from '../config/load-config.js';
@@ -13,7 +14,6 @@ import { DIALECTS, type Dialect } from '../dialect/capabilities.js';
 import { MigrationError } from '../errors.js';
 import type { EventSink, RunStep } from '../events.js';
 import type { DdlOp, MigrationPlan } from '../plan/model.js';
-import { buildPlan } from '../plan/plan.js';
 import { type SourceClient, connectSource } from '../source/postgres/connect.js';
 import { introspect } from '../source/postgres/introspect.js';
 import { type PlanComparison, comparePlan } from '../target/mysql/compare-plan.js';
@@ -74,7 +74,7 @@ export async function planWithClient(
       },
     );
   }
-  return { catalog, plan: buildPlan(catalog, dialect, planOptionsFrom(config)) };
+  return { catalog, plan: buildPlanOrListAll(catalog, dialect, planOptionsFrom(config)) };
 }
 
 function step(

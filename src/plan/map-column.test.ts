@@ -246,13 +246,6 @@ test('errors name schema.table.column and the config key', () => {
     'types.textKey',
   );
   throwsCode(
-    map({ name: 'point', formatted: 'point' }),
-    'TYPE_UNMAPPABLE',
-    'public.t.c',
-    'point',
-    'columns["public.t.c"].type',
-  );
-  throwsCode(
     map({ name: 'enum', enum: { schema: 'public', name: 'e', labels: ['a', 'b '] } }),
     'TYPE_UNMAPPABLE',
     'trailing space',
@@ -282,9 +275,9 @@ test('column overrides come before the rules', () => {
   assert.equal(m.plan.ruleId, `config:columns.${key}`);
   assert.equal(m.decision?.source, 'config');
   assert.equal(m.decision?.key, `columns.${key}`);
-  // An unknown type becomes mappable by override; the values travel as text.
-  const point = mapColumn(column({ name: 'point' }), ctx(MYSQL8, { options: over('longtext') }));
-  assert.equal(fmt(point.column.type), 'LONGTEXT utf8mb4_0900_as_cs');
+  // A type kept as text can be given another string type; the values still travel as text.
+  const point = mapColumn(column({ name: 'point' }), ctx(MYSQL8, { options: over('varchar(64)') }));
+  assert.equal(fmt(point.column.type), 'VARCHAR(64) ascii_bin');
   assert.equal(point.plan.transform, 'text');
   // Overrides skip the rule's decision errors (no stats needed) and keep its transform.
   const num = mapColumn(column({ name: 'numeric' }), ctx(MYSQL8, { options: over('decimal(30,6)') }));

@@ -20,7 +20,7 @@
 // | date     | DATE                             | to_char(v, 'YYYY-MM-DD')                       | DATE_FORMAT(v, '%Y-%m-%d')                  |
 // | datetime | DATETIME(p), TIMESTAMP(p)        | to_char(v [AT TIME ZONE 'UTC' for timestamptz], 'YYYY-MM-DD HH24:MI:SS.US') — always 6 digits | DATE_FORMAT(v, '%Y-%m-%d %H:%i:%s.%f') (session time_zone +00:00) |
 // | time     | TIME(p)                          | time: to_char(v, 'HH24:MI:SS.US'); timetz: in UTC; interval: ±HH:MM:SS.ffffff from its microseconds | TIME_FORMAT(v, '%H:%i:%s.%f') |
-// | json     | MySQL 8 binary JSON              | v::text (array_to_json(v)::text)               | CAST(v AS CHAR); formats differ (number spelling, escapes), so a checksum mismatch is settled row by row by comparing the parsed values |
+// | json     | MySQL 8 binary JSON              | v::text (array_to_json(v)::text; hstore: v::json::text) | CAST(v AS CHAR); formats differ (number spelling, escapes), so a checksum mismatch is settled row by row by comparing the parsed values |
 // | bit      | BIT(n)                           | v::text ('0101')                               | LPAD(BIN(v + 0), n, '0')                    |
 //
 // NULL is the tag 'N'. Texts (text, char, json) are framed as '<byte length>:<bytes>'; the other kinds'
@@ -160,6 +160,7 @@ export function pgValue(c: ColumnNorm): string {
       return pgFloat(`${v}::float8`);
     case 'text':
     case 'json':
+      if (c.pgInput === 'hstore-json') return `${v}::json::text`;
       return c.pgInput === 'array-json' ? `array_to_json(${v})::text` : `${v}::text`;
     case 'char':
       return `rtrim(${v}::text, ' ')`;

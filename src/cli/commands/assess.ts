@@ -1,7 +1,10 @@
 // `pg2my assess`: measure what would break a migration before anything is written, print the risk report
 // (text, JSON or Markdown) and optionally save assess.md + assess.json (0700 directory, 0600 files).
+// With --config-out, a pg2my.yaml holding a lossless decision for every blocking risk (0600, no password).
 // Flags → config → runAssess → output. Exit 0 for ready and ready-with-warnings, 64 when blocked.
 
+import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { renderConfigOut } from '../../assess/config-out.js';
 import { renderMarkdown, renderText } from '../../assess/render-report.js';
@@ -10,7 +13,7 @@ import { redactText } from '../../config/urls.js';
 import { ERROR_CODES, MigrationError } from '../../errors.js';
 import type { EventSink } from '../../events.js';
 import { runAssess } from '../../pipeline/assess.js';
-import { writePrivateFile } from '../private-files.js';
+import { writeFileAtomic, writePrivateFile } from '../private-files.js';
 import {
   addConnectionFlags,
   configFromFlags,
@@ -146,10 +149,8 @@ function writeConfigOut(
     },
     fileName: basename(file),
   });
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  writeFileSync(tmp, text, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, file);
+  // renderConfigOut already refused any registered secret; the file may name hosts and tables: 0600.
+  writeFileAtomic(dirname(file), basename(file), text);
   const n = decided.decisions.reduce((s, d) => s + d.risks.length, 0);
   err(
     `pg2my: wrote ${file}: ${decided.decisions.length} decision(s) for ${n} blocking risk(s)${decided.undecided.length ? `; ${decided.undecided.length} blocking risk(s) need your own decision (listed at its top)` : ''}. Read it, then run: pg2my migrate -c ${file}`,
