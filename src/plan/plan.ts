@@ -11,6 +11,7 @@ import { MigrationError } from '../errors.js';
 import { isIndexable, MAX_ROW_BYTES, rowBytes, tableRowBytes } from './index-bytes.js';
 import { checkedCollation, commentProblem, type MappedColumn, mapColumn } from './map-column.js';
 import { type FkWidening, fkTypes } from './fk-types.js';
+import { checkedCollation, commentProblem, type MappedColumn, mapColumn } from './map-column.js';
 import {
   type DdlOp,
   type Decision,
@@ -370,8 +371,8 @@ function mapTable(
       autoIncrement: ai === c.name,
       spill,
       ...(domainDefault !== undefined ? { domainDefault } : {}),
-      ...(ai !== undefined ? { autoIncrementColumn: ai } : {}),
       ...(widened?.has(c.name) ? { fkType: widened.get(c.name)!.type } : {}),
+      ...(ai !== undefined ? { autoIncrementColumn: ai } : {}),
       exprColumns,
     });
   };

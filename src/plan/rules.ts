@@ -125,6 +125,26 @@ const ascii = (id: string, pg: string, length: number): TypeRule => ({
   strings: 'ascii',
 });
 
+/** Built-in range and multirange types (custom ranges such as uuidrange fall to the pg-text rule). */
+const RANGE_TYPES = ['int4', 'int8', 'num', 'ts', 'tstz', 'date'].flatMap((b) => [
+  `${b}range`,
+  `${b}multirange`,
+]);
+const GEOMETRIC_TYPES = ['point', 'line', 'lseg', 'box', 'path', 'polygon', 'circle'];
+const AS_TEXT = "kept as PostgreSQL's own text output (exact)";
+
+/** A type kept as its PostgreSQL text in LONGTEXT, with a TYPE_NOTE saying so. */
+function asText(id: string, types: readonly string[], strings: StringKind, note: string): TypeRule {
+  return {
+    id,
+    match: { types },
+    target: fixed(LONGTEXT),
+    transform: 'text',
+    strings,
+    note: `no MySQL twin: ${note}`,
+  };
+}
+
 /** The ordered rule list. First match wins. */
 export const TYPE_RULES: readonly TypeRule[] = [
   {
@@ -423,6 +443,48 @@ export const TYPE_RULES: readonly TypeRule[] = [
     target: fixed(LONGTEXT),
     transform: 'text',
     strings: 'ascii',
+  },
+  // Types without an exact MySQL twin: a lossless default (PostgreSQL's own output, or JSON for hstore) and
+  // a TYPE_NOTE warning, never a stop. The copy session fixes TimeZone UTC, DateStyle ISO and shortest float
+  // output, so the text is canonical: one value, one text.
+  {
+    id: 'hstore',
+    match: { typmod: (t) => t.name.endsWith('.hstore') },
+    target: fixed({ name: 'JSON' }),
+    transform: 'hstore-json',
+    note: 'no MySQL twin: stored as a JSON object of its exact keys and string values (NULL values as JSON null), by hstore’s own cast to json',
+  },
+  asText(
+    'range',
+    RANGE_TYPES,
+    'ascii',
+    `range type: ${AS_TEXT} (e.g. [1,5), empty); MySQL has no range operators`,
+  ),
+  asText(
+    'geometric',
+    GEOMETRIC_TYPES,
+    'ascii',
+    `geometric type: ${AS_TEXT} (e.g. (1.5,2)), floats in shortest exact form`,
+  ),
+  asText('tsquery', ['tsquery'], 'binary', `${AS_TEXT}; not searchable on MySQL`),
+  asText('pg-lsn', ['pg_lsn'], 'ascii', `${AS_TEXT} (e.g. 16/B374D848); it sorts as text, not by position`),
+  asText('snapshot', ['txid_snapshot', 'pg_snapshot'], 'ascii', AS_TEXT),
+  {
+    id: 'name',
+    match: { types: ['name'] },
+    target: fixed({ name: 'VARCHAR', args: [63] }),
+    transform: 'text',
+    strings: 'binary', // name compares bytewise (C collation) in PostgreSQL
+  },
+  // Last: any other type (composite, custom range over any subtype, extension types such as ltree, cube,
+  // isbn) keeps PostgreSQL's text output, the form pg_dump itself uses, in a binary collation.
+  {
+    id: 'pg-text',
+    match: {},
+    target: fixed(LONGTEXT),
+    transform: 'text',
+    strings: 'binary',
+    note: `no MySQL twin: ${AS_TEXT} in a binary collation; MySQL cannot use its operators`,
   },
 ];
 
