@@ -9,7 +9,6 @@ import { type Catalog, type Column, qualified, type Table } from '../catalog/mod
 import type { Dialect } from '../dialect/capabilities.js';
 import { MigrationError } from '../errors.js';
 import { isIndexable, MAX_ROW_BYTES, rowBytes, tableRowBytes } from './index-bytes.js';
-import { checkedCollation, commentProblem, type MappedColumn, mapColumn } from './map-column.js';
 import { type FkWidening, fkTypes } from './fk-types.js';
 import { checkedCollation, commentProblem, type MappedColumn, mapColumn } from './map-column.js';
 import {
@@ -71,9 +70,9 @@ export function buildPlan(catalog: Catalog, dialect: Dialect, options: PlanOptio
   const named = nameTables(catalog, max, b);
   const candidates = new Map(catalog.tables.map((t) => [qualified(t), analyseIndexes(t)]));
   const keys = keyColumnSets(catalog, candidates);
-
   const fk = fkTypes(catalog);
   b.warnings.push(...fk.warnings);
+
   const states = new Map<string, TableState>();
   const tables: TablePlan[] = [];
   const preData: DdlOp[] = [];
@@ -350,8 +349,8 @@ function mapTable(
   key: ReadonlySet<string>,
   indexed: ReadonlySet<string>,
   ai: string | undefined,
-): MappedColumn[] {
   widened?: ReadonlyMap<string, FkWidening>,
+): MappedColumn[] {
   const t = n.table;
   const exprColumns = new Map(
     t.columns.map((c) => [c.name, { target: n.colNames.get(c.name)!, kind: columnKind(c.type) }]),
@@ -370,8 +369,8 @@ function mapTable(
       isIndexed: indexed.has(c.name),
       autoIncrement: ai === c.name,
       spill,
-      ...(domainDefault !== undefined ? { domainDefault } : {}),
       ...(widened?.has(c.name) ? { fkType: widened.get(c.name)!.type } : {}),
+      ...(domainDefault !== undefined ? { domainDefault } : {}),
       ...(ai !== undefined ? { autoIncrementColumn: ai } : {}),
       exprColumns,
     });
