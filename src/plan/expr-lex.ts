@@ -13,7 +13,23 @@ export type Tok =
   | { readonly k: 'eof'; readonly v: '' };
 
 const OP_CHARS = '+-*/<>=~!@#%^&|`?';
-const ALLOWED_OPS = new Set(['<=', '>=', '<>', '!=', '=', '<', '>', '+', '-', '*', '/', '%']);
+const ALLOWED_OPS = new Set([
+  '<=',
+  '>=',
+  '<>',
+  '!=',
+  '=',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '||',
+  '->',
+  '->>',
+]);
 const PUNCT = new Set(['(', ')', '[', ']', ',', '.']);
 
 /** Split expression text into tokens; throws ParseError on anything outside the accepted lexicon. */

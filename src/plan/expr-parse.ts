@@ -160,7 +160,7 @@ class Parser {
     return left;
   }
   private inBetween(): Ast {
-    const e = this.add();
+    const e = this.other();
     const not = this.isKw('not') && (this.isKw('in', 1) || this.isKw('between', 1));
     if (not) this.next();
     if (this.isKw('in')) {
@@ -173,12 +173,21 @@ class Parser {
       this.next();
       if (this.isKw('symmetric')) throw new ParseError('BETWEEN SYMMETRIC is not translated');
       if (this.isKw('asymmetric')) this.next();
-      const lo = this.add();
+      const lo = this.other();
       this.expectKw('and');
-      return { t: 'between', expr: e, lo, hi: this.add(), not };
+      return { t: 'between', expr: e, lo, hi: this.other(), not };
     }
     if (not) throw new ParseError('expected IN or BETWEEN after NOT');
     return e;
+  }
+  /** PostgreSQL's "any other operator" level (||, ->, ->>): below + -, above IN/BETWEEN, left-associative. */
+  private other(): Ast {
+    let left = this.add();
+    while (this.isOp('||') || this.isOp('->') || this.isOp('->>')) {
+      const op = this.next().v;
+      left = { t: 'bin', op, left, right: this.add() };
+    }
+    return left;
   }
   private add(): Ast {
     let left = this.mul();

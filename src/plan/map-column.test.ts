@@ -416,7 +416,15 @@ test('generated columns: translated, or copied as values and reported', () => {
   const twice = { generated: '(quantity * 2)', nullable: false };
   const notNull = mapColumn(column(spec, twice), ctx(MYSQL8, { exprColumns }));
   assert.match(notNull.plan.loss ?? '', /NOT NULL on the generated column/);
-  const bad = mapColumn(column(spec, { generated: "(quantity || 'x'::text)" }), ctx(MYSQL8, { exprColumns }));
+  assert.deepEqual(
+    ok.warnings.map((w) => w.code),
+    ['GENERATED_COLUMN'],
+    'the plan says the generated column was converted',
+  );
+  const bad = mapColumn(
+    column(spec, { generated: "(unit_price || 'x'::text)" }),
+    ctx(MYSQL8, { exprColumns }),
+  );
   assert.equal(bad.column.generated, undefined);
   assert.equal(bad.plan.generated, false);
   assert.equal(bad.notConverted[0]?.kind, 'generated column');

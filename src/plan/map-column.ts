@@ -25,6 +25,7 @@ import {
   type TypeRule,
   where,
 } from './rules.js';
+import type { GeneratedLimits } from './generated-limits.js';
 import { mapDefault } from './map-default.js';
 import { type ExprColumn, translateExpr } from './translate-expr.js';
 import { baseName, overrideTransform, parseTypeOverride, STRING_TYPES } from './type-override.js';
@@ -56,6 +57,8 @@ export interface ColumnContext {
   readonly exprColumns?: ReadonlyMap<string, ExprColumn>;
   /** The table's AUTO_INCREMENT column (source name): MySQL forbids generated columns that read it. */
   readonly autoIncrementColumn?: string;
+  /** Where the target refuses a stored generated column (generated-limits.ts); default none. */
+  readonly generatedLimits?: GeneratedLimits;
 }
   /** The wider type a foreign key needs this column planned with (fk-types.ts); the rules see it instead. */
   readonly fkType?: Column['type'];
@@ -143,15 +146,21 @@ export function mapColumn(col: Column, ctx: ColumnContext): MappedColumn {
   let generated: TargetColumn['generated'];
   if (col.generated !== undefined) {
     const tr = translateExpr(col.generated, { columns: ctx.exprColumns ?? new Map() });
+    const limits = ctx.generatedLimits;
     const why = !tr.ok
       ? `is not translated (${tr.reason})`
       : ctx.autoIncrementColumn !== undefined && tr.columns.includes(ctx.autoIncrementColumn)
         ? 'reads the AUTO_INCREMENT column, which MySQL forbids (error 3109)'
-        : undefined;
+        : (limits?.self.get(col.name) ?? tr.columns.map((c) => limits?.base.get(c)).find((r) => r));
     if (tr.ok && why === undefined) {
       generated = tr.sql;
       if (!col.nullable)
         loss = join(loss, 'NOT NULL on the generated column is not kept (MariaDB rejects it there)');
+      warnings.push({
+        code: 'GENERATED_COLUMN',
+        object: w,
+        message: `GENERATED ALWAYS AS (${col.generated}) STORED is converted: the target computes it from the copied columns and verify compares its values`,
+      });
     } else
       nc(
         'generated column',

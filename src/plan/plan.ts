@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { type Catalog, type Column, qualified, type Table } from '../catalog/model.js';
 import type { Dialect } from '../dialect/capabilities.js';
 import { MigrationError } from '../errors.js';
+import { generatedLimits } from './generated-limits.js';
 import { isIndexable, MAX_ROW_BYTES, rowBytes, tableRowBytes } from './index-bytes.js';
 import { type FkWidening, fkTypes } from './fk-types.js';
 import { checkedCollation, commentProblem, type MappedColumn, mapColumn } from './map-column.js';
@@ -355,6 +356,7 @@ function mapTable(
   const exprColumns = new Map(
     t.columns.map((c) => [c.name, { target: n.colNames.get(c.name)!, kind: columnKind(c.type) }]),
   );
+  const limits = generatedLimits(t, b.dialect);
   const one = (c: Column, spill: boolean) => {
     const dom = c.type.domain;
     const domainDefault =
@@ -373,6 +375,7 @@ function mapTable(
       ...(domainDefault !== undefined ? { domainDefault } : {}),
       ...(ai !== undefined ? { autoIncrementColumn: ai } : {}),
       exprColumns,
+      generatedLimits: limits,
     });
   };
   const mapped = t.columns.map((c) => one(c, false));

@@ -80,7 +80,15 @@ test('translates the whitelist', () => {
 const REFUSED: readonly [input: string, reason: RegExp][] = [
   ["(name ~~ '%@%'::text)", /operator ~~/],
   ["(name ~ '^x'::text)", /operator ~/],
-  ["(name || 'x'::text)", /operator \|\|/],
+  ["((price || 'x'::text) = name)", /\|\| of a num value/],
+  ['((name || rate) = name)', /\|\| of a float value/],
+  ['((doc ->> 0) = name)', /string key/],
+  ["((name ->> 'a'::text) = name)", /->> on a text value/],
+  ["((doc ->> 'a\"b'::text) = name)", /JSON key/],
+  ["((doc ->> ''::text) = name)", /JSON key/],
+  ["((doc -> 'a'::text) = name)", /comparison of json/],
+  ['(COALESCE(qty, name) = name)', /COALESCE\(\) over int and text/],
+  ["(name #> '{a}'::text[])", /operator #>/],
   ["(name > 'a'::text)", /text ordering/],
   ['((price / (2)::numeric) > (1)::numeric)', /divides differently/],
   ["((qty)::text = '1'::text)", /cast of a int value to text/],
@@ -120,9 +128,48 @@ const REFUSED: readonly [input: string, reason: RegExp][] = [
   ['`qty` > 0', /operator `/],
 ];
 
+const JSON_COLUMNS = new Map<string, ExprColumn>([...COLUMNS, ['doc', { target: 'doc', kind: 'json' }]]);
+
+/** Value expressions (generated columns): text ||, COALESCE, jsonb -> / ->>. */
+const VALUES: readonly [input: string, mysql: string][] = [
+  [
+    "((name || '-'::text) || status)",
+    "CONCAT(CONVERT(`name` USING utf8mb4), '-', CONVERT(`status` USING utf8mb4))",
+  ],
+  ['(name || qty)', 'CONCAT(CONVERT(`name` USING utf8mb4), CAST(`qty` AS CHAR CHARACTER SET utf8mb4))'],
+  [
+    "COALESCE(name, status, 'none'::text)",
+    "COALESCE(CONVERT(`name` USING utf8mb4), CONVERT(`status` USING utf8mb4), 'none')",
+  ],
+  ['COALESCE(qty, 0)', 'COALESCE(`qty`, 0)'],
+  ['COALESCE(price, (qty)::numeric)', 'COALESCE(`price`, `qty`)'],
+  [
+    "(doc ->> 'kind'::text)",
+    "IF(JSON_TYPE(JSON_EXTRACT(`doc`, '$.\"kind\"')) = 'NULL', NULL, JSON_UNQUOTE(JSON_EXTRACT(`doc`, '$.\"kind\"')))",
+  ],
+  ["(doc -> 'a b'::text)", 'JSON_EXTRACT(`doc`, \'$."a b"\')'],
+  [
+    "((doc -> 'x'::text) ->> 'y'::text)",
+    'IF(JSON_TYPE(JSON_EXTRACT(`doc`, \'$."x"."y"\')) = \'NULL\', NULL, JSON_UNQUOTE(JSON_EXTRACT(`doc`, \'$."x"."y"\')))',
+  ],
+  [
+    'lower(((name || status)))',
+    'LOWER(CONCAT(CONVERT(`name` USING utf8mb4), CONVERT(`status` USING utf8mb4)))',
+  ],
+  ['(price * (qty)::numeric)', '(`price` * `qty`)'],
+];
+
+test('translates value expressions for generated columns', () => {
+  for (const [input, want] of VALUES) {
+    const got = translateExpr(input, { columns: JSON_COLUMNS });
+    assert.ok(got.ok, `${input}: ${got.ok ? '' : got.reason}`);
+    assert.equal(renderFragment(got.sql), want, input);
+  }
+});
+
 test('refuses everything else, with a reason', () => {
   for (const [input, reason] of REFUSED) {
-    const got = translateExpr(input, OPTS);
+    const got = translateExpr(input, { ...OPTS, columns: JSON_COLUMNS });
     assert.equal(got.ok, false, `${input} should be refused`);
     if (!got.ok) assert.match(got.reason, reason, input);
   }

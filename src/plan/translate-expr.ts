@@ -1,6 +1,7 @@
 // PostgreSQL expression text (CHECK bodies, generated columns, defaults) → MySQL SqlFragment, for a
 // small whitelist: column refs, plain literals, comparisons, AND/OR/NOT, IS [NOT] NULL, IN / = ANY(ARRAY),
-// BETWEEN, + - * / %, CHAR_LENGTH/LOWER/UPPER/TRIM and casts that change nothing for the operand.
+// BETWEEN, + - * / %, CHAR_LENGTH/LOWER/UPPER/TRIM, COALESCE, text || (CONCAT), jsonb -> / ->> with a string
+// key (JSON_EXTRACT; ->> maps JSON null to SQL NULL as PostgreSQL does) and casts that change nothing.
 // Invariants: the output is built only from AST nodes this file understands — source text never passes
 // through — and anything whose meaning could differ on MySQL (text ordering, numeric division, casts
 // that convert) is refused with a reason instead of translated approximately.
@@ -10,7 +11,17 @@ import { type Ast, ParseError, parseExpr, type TypeName } from './expr-parse.js'
 import type { SqlFragment, SqlPart } from './model.js';
 
 /** Coarse operand kinds; `unknown` is an untyped string literal, as in PostgreSQL. */
-export type ExprKind = 'int' | 'num' | 'float' | 'text' | 'enum' | 'bool' | 'null' | 'unknown' | 'other';
+export type ExprKind =
+  | 'int'
+  | 'num'
+  | 'float'
+  | 'text'
+  | 'enum'
+  | 'bool'
+  | 'json'
+  | 'null'
+  | 'unknown'
+  | 'other';
 
 /** A column an expression may reference. */
 export interface ExprColumn {
@@ -55,6 +66,9 @@ export function columnKind(type: ColumnType): ExprKind {
       return 'text';
     case 'bool':
       return 'bool';
+    case 'json':
+    case 'jsonb':
+      return 'json';
     default:
       return 'other';
   }
@@ -68,6 +82,8 @@ const refuse = (reason: string): never => {
 interface Out {
   readonly sql: SqlPart[];
   readonly kind: ExprKind;
+  /** For a `->` result: the document and MySQL JSON path, so a following -> / ->> extends the path. */
+  readonly json?: { readonly doc: SqlPart[]; readonly path: string };
 }
 
 const NUMERIC: ReadonlySet<ExprKind> = new Set(['int', 'num', 'float']);
@@ -181,6 +197,7 @@ class Translator {
       upper: ['UPPER', 'text'],
       btrim: ['TRIM', 'text'],
     };
+    if (a.name === 'coalesce') return this.coalesce(a.args);
     const m = fn[a.name];
     if (!m || a.args.length !== 1) return refuse(`function ${a.name}() with ${a.args.length} argument(s)`);
     const arg = this.run(a.args[0]!);
@@ -201,7 +218,79 @@ class Translator {
     return op === '+' ? e : { sql: ['(- ', ...e.sql, ')'], kind: e.kind };
   }
 
+  /** COALESCE over one kind family: text (with untyped literals), integers/numerics, or booleans. */
+  private coalesce(args: readonly Ast[]): Out {
+    if (args.length === 0) return refuse('COALESCE() without arguments');
+    const outs = args.map((x) => this.run(x));
+    const kinds = new Set(outs.map((o) => o.kind).filter((k) => k !== 'null'));
+    let kind: ExprKind;
+    if ([...kinds].every((k) => k === 'text' || k === 'unknown')) kind = 'text';
+    else if ([...kinds].every((k) => k === 'int')) kind = 'int';
+    else if ([...kinds].every((k) => k === 'int' || k === 'num')) kind = 'num';
+    else if ([...kinds].every((k) => k === 'bool')) kind = 'bool';
+    else return refuse(`COALESCE() over ${[...kinds].join(' and ')} values`);
+    const sql: SqlPart[] = ['COALESCE('];
+    outs.forEach((o, i) => {
+      sql.push(...(i > 0 ? [', '] : []), ...(kind === 'text' ? asUtf8(o) : o.sql));
+    });
+    sql.push(')');
+    return { sql, kind };
+  }
+
+  /** `a || b || …` on text (and integers, whose text PostgreSQL and MySQL spell alike) → CONCAT(…). */
+  private concat(l: Ast, r: Ast): Out {
+    const operands: Ast[] = [];
+    const flatten = (x: Ast): void => {
+      if (x.t === 'bin' && x.op === '||') {
+        flatten(x.left);
+        flatten(x.right);
+      } else operands.push(x);
+    };
+    flatten(l);
+    flatten(r);
+    const sql: SqlPart[] = ['CONCAT('];
+    operands.forEach((x, i) => {
+      const o = this.run(x);
+      let part: readonly SqlPart[];
+      if (o.kind === 'text' || o.kind === 'unknown' || o.kind === 'null') part = asUtf8(o);
+      else if (o.kind === 'int') part = ['CAST(', ...o.sql, ' AS CHAR CHARACTER SET utf8mb4)'];
+      else part = refuse(`|| of a ${o.kind} value (its text form may differ on MySQL)`);
+      sql.push(...(i > 0 ? [', '] : []), ...part);
+    });
+    sql.push(')');
+    return { sql, kind: 'text' };
+  }
+
+  /** `doc -> 'key'` (JSON) and `doc ->> 'key'` (text) on json/jsonb, for string keys only. */
+  private jsonGet(op: '->' | '->>', l: Ast, r: Ast): Out {
+    const doc = this.run(l);
+    if (doc.kind !== 'json') return refuse(`${op} on a ${doc.kind} value`);
+    const key =
+      r.t === 'str'
+        ? r.value
+        : r.t === 'cast' && r.expr.t === 'str' && TEXT_CASTS.has(r.type.name) && r.type.args.length === 0
+          ? r.expr.value
+          : undefined;
+    // An integer index differs: MySQL's $[0] treats a non-array as a one-element array, PostgreSQL gives NULL.
+    if (key === undefined) return refuse(`${op} with something other than a string key`);
+    if (key === '' || /["\\\u0000-\u001f]/.test(key))
+      return refuse(
+        `JSON key ${JSON.stringify(key)} (empty, or with a quote, backslash or control character)`,
+      );
+    const base = doc.json ?? { doc: doc.sql, path: '$' };
+    const path = `${base.path}."${key}"`;
+    const extract: SqlPart[] = ['JSON_EXTRACT(', ...base.doc, ', ', { str: path }, ')'];
+    if (op === '->') return { sql: extract, kind: 'json', json: { doc: base.doc, path } };
+    // JSON_UNQUOTE of a JSON null is the text 'null'; PostgreSQL's ->> gives SQL NULL.
+    return {
+      sql: ['IF(JSON_TYPE(', ...extract, ') = ', { str: 'NULL' }, ', NULL, JSON_UNQUOTE(', ...extract, '))'],
+      kind: 'text',
+    };
+  }
+
   private binary(op: string, l: Ast, r: Ast): Out {
+    if (op === '||') return this.concat(l, r);
+    if (op === '->' || op === '->>') return this.jsonGet(op, l, r);
     const a = this.run(l);
     const b = this.run(r);
     if (op === 'AND' || op === 'OR') {
@@ -274,6 +363,16 @@ class Translator {
       : array.items;
     return this.inList(expr, list, quant === 'ALL');
   }
+}
+
+/**
+ * A text operand as utf8mb4 with the charset's default collation: columns keep their own collations on the
+ * target (key vs text), and MySQL 8 refuses to CONCAT/COALESCE two different ones. The value is unchanged.
+ */
+function asUtf8(o: Out): readonly SqlPart[] {
+  if (o.kind === 'null' || (o.sql.length === 1 && typeof o.sql[0] === 'object' && 'str' in o.sql[0]))
+    return o.sql;
+  return ['CONVERT(', ...o.sql, ' USING utf8mb4)'];
 }
 
 function literalOf(o: Out): string {

@@ -1,5 +1,5 @@
 -- pg2my schema for MariaDB (mariadb)
--- Plan fingerprint: 6721f07842fbc3d1b269a61f68fa2015f94a03784371b3dcf11ffddddd2fb0d3
+-- Plan fingerprint: d0b443b939a20c97e846e96a069e0fe334d9da201bc3c7e93eb7c38073988faf
 -- 10 tables; review the decisions and everything not converted before applying.
 --
 -- Decisions:
@@ -48,6 +48,7 @@
 --   ENUM_LABEL_4BYTE public.customers.mood: an ENUM label has a character outside the BMP (e.g. an emoji): values are stored exactly, but SHOW CREATE TABLE and information_schema show it as ?, so schema dumps of this table would corrupt it
 --   TYPE_NOTE public.measurements.reading: double precision → DOUBLE: NaN and ±Infinity cannot be stored by MySQL; such values are rejected at copy
 --   PARTITIONED_TABLE public.measurements: partitioned by range (taken_on); becomes one unpartitioned MySQL table holding the rows of its partitions public.measurements_2023, public.measurements_2024
+--   GENERATED_COLUMN public.order_lines.line_total: GENERATED ALWAYS AS (((quantity)::numeric * unit_price)) STORED is converted: the target computes it from the copied columns and verify compares its values
 --   ROW_SECURITY public.orders: row-level security is enabled; MySQL has none, so every user with SELECT on the table sees every row
 --   RESERVED_WORD public.orders.order: order is a reserved word in MySQL/MariaDB; pg2my quotes it, hand-written SQL must too
 --   UNIQUE_NOT_ENFORCED public.products.products_barcode_key: UNIQUE NULLS NOT DISTINCT: MySQL unique indexes always allow several NULLs, so rows PostgreSQL rejects would be accepted; uniqueness is NOT enforced on MySQL

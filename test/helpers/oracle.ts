@@ -134,7 +134,8 @@ export async function oracleCompare(
   const out: TableDiff[] = [];
   try {
     for (const t of plan.tables) {
-      const cols = t.columns.filter((c) => !c.generated);
+      // Every column, generated ones included: the target computes those, so they must come out equal too.
+      const cols = t.columns;
       const meta = await src.query<{ name: string; base: string; array: boolean }>(
         `SELECT a.attname AS name,
                 format_type(CASE WHEN bt.typtype = 'd' THEN bt.typbasetype ELSE bt.oid END, NULL) AS base,
