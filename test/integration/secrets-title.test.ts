@@ -1,16 +1,30 @@
 // Secrets never show in the process list: a password given in a --source/--target URL is gone from
 // /proc/<pid>/cmdline (what `ps` shows) while the command runs, and from its output, which also warns.
+// No timing and no network assumption: the URLs point at a local listener that accepts and never answers,
+// so the command is provably mid-connect (its title long set) when the first connection arrives.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { createServer, type Socket } from 'node:net';
 import { test } from 'node:test';
 
 const SECRET = 'Sup3r-S3cret-pw';
 
 test('a password passed in a URL flag is not in the process title, nor in the output', async () => {
-  // 192.0.2.1 (TEST-NET-1) does not answer: the command stays in its connect timeout long enough to look.
+  // A TCP listener that accepts and never answers: no greeting, so every client waits in its connect.
+  const sockets: Socket[] = [];
+  let connected: () => void = () => {};
+  const firstConnection = new Promise<void>((resolve) => {
+    connected = resolve;
+  });
+  const server = createServer((s) => {
+    sockets.push(s);
+    s.on('error', () => {});
+    connected();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
   const child = spawn(
     process.execPath,
     [
@@ -19,11 +33,11 @@ test('a password passed in a URL flag is not in the process title, nor in the ou
       'src/cli/main.ts',
       'migrate',
       '--source',
-      `postgres://app:${SECRET}@192.0.2.1:5432/app`,
+      `postgres://app:${SECRET}@127.0.0.1:${port}/app`,
       '--target',
-      `mysql://app:${SECRET}@192.0.2.1:3306/app`,
+      `mysql://app:${SECRET}@127.0.0.1:${port}/app`,
       '--connect-timeout',
-      '4000',
+      '600000',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -34,17 +48,18 @@ test('a password passed in a URL flag is not in the process title, nor in the ou
   child.stderr.on('data', (b: Buffer) => {
     output += b.toString();
   });
-  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  // Either the command reaches its first connect (title set long before) or it ends early (a failure).
+  const early = await Promise.race([firstConnection.then(() => false), closed.then(() => true)]);
   let cmdline = '';
-  for (let i = 0; i < 60 && !/pg2my migrate/.test(cmdline); i++) {
-    await sleep(100);
-    try {
-      cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    } catch {
-      break;
-    }
-  }
-  const code = await closed;
+  if (!early) cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  child.kill('SIGKILL');
+  const { code } = await closed;
+  for (const s of sockets) s.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  assert.equal(early, false, `the command ended before it connected: ${output}`);
   assert.match(cmdline, /pg2my migrate/, 'the title was set while the command ran');
   assert.doesNotMatch(cmdline, new RegExp(SECRET));
   assert.notEqual(code, 0);
