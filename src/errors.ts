@@ -14,7 +14,15 @@ export const ERROR_CODES = {
   DECISION_REQUIRED: { exit: 64, meaning: 'a lossy or ambiguous mapping needs an explicit config decision' },
   TYPE_UNMAPPABLE: { exit: 64, meaning: 'a column type has no lossless MySQL mapping' },
   IDENTIFIER_INVALID: { exit: 64, meaning: 'a name cannot be represented on the target' },
+  SCHEMA_DRIFT: {
+    exit: 64,
+    meaning: 'a table, column or database the run relies on changed or vanished while it ran',
+  },
   DATA_REJECTED: { exit: 8, meaning: 'a value would be rejected or changed by the target' },
+  SERVER_FAILED: {
+    exit: 33,
+    meaning: 'a server could not go on (disk full, read-only, corruption); fix it and run again to resume',
+  },
   TRANSIENT_EXHAUSTED: {
     exit: 1,
     meaning: 'transient faults outlasted the retry budget; run again to resume',

@@ -22,6 +22,7 @@ import { isMigrationError, MigrationError } from '../errors.js';
 import type { EventSink } from '../events.js';
 import type { TablePlan } from '../plan/model.js';
 import { type FaultClassification, type RetryClass, retry } from '../runtime/retry.js';
+import { errorCodeForFault } from '../runtime/fault-kinds.js';
 import { classifyPgError } from '../source/postgres/classify-error.js';
 import type { SourceClient } from '../source/postgres/connect.js';
 import {
@@ -203,13 +204,9 @@ function permanentError(
       },
     );
   }
-  const kind = my.kind !== 'unknown' ? my.kind : pg.kind;
-  const code =
-    kind === 'auth' || kind === 'permission'
-      ? 'PERMISSION_DENIED'
-      : kind === 'data'
-        ? 'DATA_REJECTED'
-        : 'INTERNAL';
+  const side = my.kind !== 'unknown' ? 'target' : 'source';
+  const kind = side === 'target' ? my.kind : pg.kind;
+  const code = errorCodeForFault(kind, side);
   return new MigrationError(code, `Copying ${where} failed: ${message}`, {
     cause: inner,
     details: { table: t.target, chunk: c?.no ?? null, kind },

@@ -6,6 +6,7 @@
 
 import { MigrationError } from '../errors.js';
 import { type Clock, systemClock } from './clock.js';
+import type { FaultKind } from './fault-kinds.js';
 
 /** Backoff and give-up limits. Every field is optional; see DEFAULT_RETRY_POLICY for the defaults. */
 export interface RetryPolicy {
@@ -166,8 +167,8 @@ export interface FaultClassification {
    * - unknown: not recognised; retry treats it with maxUnknownAttempts.
    */
   readonly class: 'transient' | 'permanent' | 'indeterminate' | 'unknown';
-  /** Short stable label, e.g. 'deadlock', 'connection-lost', 'data', 'auth', 'tls'. */
-  readonly kind: string;
+  /** Stable label from one table for both classifiers, e.g. 'deadlock', 'connection-lost', 'data'. */
+  readonly kind: FaultKind;
   /** Server error number (MySQL errno). */
   readonly errno?: number;
   /** Five-character SQLSTATE. */

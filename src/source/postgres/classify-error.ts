@@ -4,6 +4,7 @@
 // recognised by their fixed English text (pg's source strings, not server messages, which may be localised).
 // Overrides: 57014 is 'cancelled' (permanent) when we cancelled; a connection loss during COMMIT is indeterminate.
 
+import type { FaultKind } from '../../runtime/fault-kinds.js';
 import type { FaultClassification } from '../../runtime/retry.js';
 
 export type { FaultClassification } from '../../runtime/retry.js';
@@ -11,16 +12,16 @@ export type { FaultClassification } from '../../runtime/retry.js';
 /** One row of a classification table. */
 export interface PgErrorRule {
   readonly class: FaultClassification['class'];
-  readonly kind: string;
+  readonly kind: FaultKind;
   /** The client is gone or untrustworthy; destroy it (release(true)) instead of returning it to the pool. */
   readonly discard?: boolean;
   readonly hint?: string;
 }
 
 type Extra = Omit<PgErrorRule, 'class' | 'kind'>;
-const T = (kind: string, extra: Extra = {}): PgErrorRule => ({ class: 'transient', kind, ...extra });
-const P = (kind: string, extra: Extra = {}): PgErrorRule => ({ class: 'permanent', kind, ...extra });
-const I = (kind: string, extra: Extra = {}): PgErrorRule => ({ class: 'indeterminate', kind, ...extra });
+const T = (kind: FaultKind, extra: Extra = {}): PgErrorRule => ({ class: 'transient', kind, ...extra });
+const P = (kind: FaultKind, extra: Extra = {}): PgErrorRule => ({ class: 'permanent', kind, ...extra });
+const I = (kind: FaultKind, extra: Extra = {}): PgErrorRule => ({ class: 'indeterminate', kind, ...extra });
 const LOST: Extra = { discard: true };
 
 /** Exact SQLSTATEs; consulted before PG_SQLSTATE_CLASS_RULES. */

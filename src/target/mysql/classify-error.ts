@@ -4,6 +4,7 @@
 // Overrides, in order: a connection loss while sending more than max_allowed_packet is permanent
 // ('packet-too-large'); a connection loss during COMMIT is indeterminate ('commit-unknown').
 
+import type { FaultKind } from '../../runtime/fault-kinds.js';
 import type { FaultClassification } from '../../runtime/retry.js';
 
 export type { FaultClassification } from '../../runtime/retry.js';
@@ -11,7 +12,7 @@ export type { FaultClassification } from '../../runtime/retry.js';
 /** One row of a classification table. */
 export interface MysqlErrorRule {
   readonly class: FaultClassification['class'];
-  readonly kind: string;
+  readonly kind: FaultKind;
   /** The connection is gone or untrustworthy; destroy it. Default false. */
   readonly discard?: boolean;
   /** A loss of the connection that may really be the server refusing an oversized packet. */
@@ -19,17 +20,17 @@ export interface MysqlErrorRule {
   readonly hint?: string;
 }
 
-const T = (kind: string, extra: Omit<MysqlErrorRule, 'class' | 'kind'> = {}): MysqlErrorRule => ({
+const T = (kind: FaultKind, extra: Omit<MysqlErrorRule, 'class' | 'kind'> = {}): MysqlErrorRule => ({
   class: 'transient',
   kind,
   ...extra,
 });
-const P = (kind: string, extra: Omit<MysqlErrorRule, 'class' | 'kind'> = {}): MysqlErrorRule => ({
+const P = (kind: FaultKind, extra: Omit<MysqlErrorRule, 'class' | 'kind'> = {}): MysqlErrorRule => ({
   class: 'permanent',
   kind,
   ...extra,
 });
-const I = (kind: string, extra: Omit<MysqlErrorRule, 'class' | 'kind'> = {}): MysqlErrorRule => ({
+const I = (kind: FaultKind, extra: Omit<MysqlErrorRule, 'class' | 'kind'> = {}): MysqlErrorRule => ({
   class: 'indeterminate',
   kind,
   ...extra,
