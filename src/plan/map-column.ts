@@ -57,13 +57,11 @@ export interface ColumnContext {
   readonly exprColumns?: ReadonlyMap<string, ExprColumn>;
   /** The table's AUTO_INCREMENT column (source name): MySQL forbids generated columns that read it. */
   readonly autoIncrementColumn?: string;
-  /** Where the target refuses a stored generated column (generated-limits.ts); default none. */
-  readonly generatedLimits?: GeneratedLimits;
-}
   /** The wider type a foreign key needs this column planned with (fk-types.ts); the rules see it instead. */
   readonly fkType?: Column['type'];
   /** Where the target refuses a stored generated column (generated-limits.ts); default none. */
   readonly generatedLimits?: GeneratedLimits;
+}
 
 /** The result of mapping one column; notConverted and warnings are for the plan. */
 export interface MappedColumn {
