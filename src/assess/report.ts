@@ -43,6 +43,7 @@ export const RISK_IDS = {
   NOT_CONVERTED: 'Objects pg2my does not convert',
   LOSSY_MAPPING: 'A mapping that changes how values look',
   PLAN_WARNING: 'A planner warning',
+  NOT_VALID_CONSTRAINT: 'A NOT VALID constraint: existing rows were never checked',
   CHECK_FAILED: 'A check could not run',
 } as const;
 

@@ -54,8 +54,8 @@ function notConvertedRisk(n: NotConverted): Risk {
   };
 }
 
-/** Planner warnings this file reports in its own, more detailed form. */
-const OWN_WARNINGS = new Set(['RESERVED_WORD', 'INDEX_KEY_TOO_LONG']);
+/** Planner warnings reported in their own, more detailed form (NOT_VALID_CONSTRAINT: assess/not-valid.ts). */
+const OWN_WARNINGS = new Set(['RESERVED_WORD', 'INDEX_KEY_TOO_LONG', 'NOT_VALID_CONSTRAINT']);
 const WARNING_SEVERITY: Readonly<Record<string, Severity>> = {
   ROW_TOO_LARGE: 'blocking',
   FK_TYPE_MISMATCH: 'blocking',

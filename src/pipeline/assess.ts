@@ -1,7 +1,8 @@
 // `pg2my assess`: everything that would break a migration, measured before anything is written —
 // preflight (connections, TLS, versions, privileges, settings, target state), the plan (planner errors become
 // blocking risks instead of stopping), schema risks, the value scan, collation collisions measured on the
-// target, and a probe-based duration estimate — assembled into one AssessReport with a verdict.
+// target, NOT VALID constraints with their violating rows, and a probe-based duration estimate — assembled
+// into one AssessReport with a verdict.
 // Invariants: writes nothing on either server except TEMPORARY tables; a phase that fails becomes a
 // CHECK_FAILED risk rather than ending the assessment; both sessions are closed on every path.
 
@@ -9,6 +10,7 @@ import { filterCatalog } from '../catalog/filter.js';
 import type { Catalog } from '../catalog/model.js';
 import { collisionsReference, scanCollisions } from '../assess/collisions.js';
 import { estimate } from '../assess/estimate.js';
+import { scanNotValid } from '../assess/not-valid.js';
 import { planTolerantly } from '../assess/plan-tolerant.js';
 import { connectBoth, sourcePreflight } from '../assess/preflight.js';
 import { packetFindings, targetPreflight } from '../assess/preflight-target.js';
@@ -151,6 +153,10 @@ export async function runAssess(opts: AssessOptions): Promise<AssessReport> {
       if (f) add(f);
     }
     if (catalog) risks.push(...schemaRisks(catalog, plan, dialect));
+    if (cat) {
+      const nv = await phase('not valid constraints', () => scanNotValid(client, cat, plan, dialect));
+      if (nv) risks.push(...nv);
+    }
     let scanned: ReadonlyMap<string, ScannedTable> = new Map();
     if (plan && cat) {
       const scan = await phase('scan', () =>
