@@ -21,6 +21,8 @@ const myq = (n: string) => `\`${n.replaceAll('`', '``')}\``;
 function pgExpr(c: PgColumn): { sql: string; kind: Kind } {
   const v = pgq(c.name);
   if (c.array) return { sql: `to_json(${v})::text`, kind: 'json' };
+  // hstore arrives as a JSON object of strings: compared by value via jsonb (not the cast pg2my copies with).
+  if (/(^|\.)hstore$/.test(c.base)) return { sql: `hstore_to_jsonb(${v})::text`, kind: 'json' };
   switch (c.base) {
     case 'boolean':
       return { sql: `CASE WHEN ${v} THEN '1' WHEN NOT ${v} THEN '0' END`, kind: 'exact' };
