@@ -105,6 +105,22 @@ function applyFix(options: PlanOptions, fix: Fix): PlanOptions | undefined {
   return undefined;
 }
 
+/** The column is in a primary key, a unique constraint or index, or a foreign key (either side). */
+function inKey(catalog: Catalog, table: Catalog['tables'][number], column: string): boolean {
+  if (table.primaryKey?.columns.includes(column)) return true;
+  if (table.uniques.some((u) => u.columns.includes(column))) return true;
+  if (table.indexes.some((i) => i.unique && i.columns.some((c) => c.column === column))) return true;
+  if (table.foreignKeys.some((f) => f.columns.includes(column))) return true;
+  return catalog.tables.some((t) =>
+    t.foreignKeys.some(
+      (f) =>
+        f.references.schema === table.schema &&
+        f.references.name === table.name &&
+        f.references.columns.includes(column),
+    ),
+  );
+}
+
 function withOverride(options: PlanOptions, column: string, type: string): PlanOptions {
   return { ...options, columns: { ...options.columns, [column]: { ...options.columns[column], type } } };
 }
@@ -143,8 +159,10 @@ export function planTolerantly(
         // length only the user can choose. Any other column keeps every value as text (bytes for bytea):
         // that provisional type is also the lossless decision assess --config-out writes.
         provisional.add(key);
-        const textKey = str(e.details.configKey) === 'types.textKey' || /key|index/i.test(e.message);
         const table = cat.tables.find((t) => `${t.schema}.${t.name}` === where.table);
+        const textKey =
+          str(e.details.configKey) === 'types.textKey' ||
+          (table !== undefined && where.column !== undefined && inKey(cat, table, where.column));
         const bytes = table?.columns.find((c) => c.name === where.column)?.type.name === 'bytea';
         const type = textKey ? 'varchar(768)' : bytes ? 'longblob' : 'longtext';
         const risk = errorRisk(e, where, false);

@@ -157,7 +157,15 @@ export async function oracleCompare(
         [t.target],
       );
       const myTypes = new Map(myMeta.map((r) => [String(r.n), String(r.t).toLowerCase()]));
-      const exprs = cols.map((c) => pgExpr(pgCols.get(c.source)!));
+      // A value stored as text on the target (a type override) holds PostgreSQL's own text of it in UTC.
+      const textual = /char|text/;
+      const exprs = cols.map((c) => {
+        const p = pgCols.get(c.source)!;
+        const e = pgExpr(p);
+        return e.kind === 'exact' && textual.test(myTypes.get(c.target) ?? '') && !textual.test(p.base)
+          ? { sql: `${pgq(p.name)}::text`, kind: 'exact' as Kind }
+          : e;
+      });
       const pgRows = (
         await src.query({
           text: `SELECT ${exprs.map((e) => e.sql).join(', ')} FROM ${pgq(t.source.schema)}.${pgq(t.source.name)}`,
