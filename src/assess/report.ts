@@ -35,6 +35,8 @@ export const RISK_IDS = {
   ARRAY_LOWER_BOUND: 'Arrays whose lower bound is not 1',
   JSON_TOO_DEEP: 'JSON documents nested deeper than the target accepts',
   INTERVAL_OUT_OF_RANGE: 'Intervals beyond the TIME range',
+  JSON_NUMBER_OUT_OF_RANGE: 'JSON numbers beyond the range of a double (MySQL 8 JSON)',
+  CHARSET_MISMATCH: "Characters the target column's character set cannot hold",
   COLLATION_COLLISION: 'Distinct key values that are equal under the target collation',
   IDENTIFIER_TOO_LONG: 'Names longer than 64 characters are shortened',
   RESERVED_WORD: 'Names that are reserved words in MySQL/MariaDB',

@@ -8,18 +8,46 @@
 
 import type { Catalog, Column, Table } from '../catalog/model.js';
 import { DIALECTS, type Dialect } from '../dialect/capabilities.js';
+import { MYSQL_BLOB_BYTES, MYSQL_TEXT_BYTES } from '../dialect/type-families.js';
 import { isMigrationError } from '../errors.js';
 import type { ColumnPlan, MigrationPlan, TablePlan, TargetType } from '../plan/model.js';
-import { exampleRows, scanTable, type ValueCheck } from '../source/postgres/assess-queries.js';
+import {
+  DOUBLE_OVERFLOW,
+  exampleRows,
+  FLOAT_MAX,
+  scanTable,
+  type ValueCheck,
+} from '../source/postgres/assess-queries.js';
 import type { SourceClient } from '../source/postgres/connect.js';
 import { columnOverride, type Risk, type RiskId, type Severity } from './report.js';
 
 const CHAR_LIMITED = new Set(['VARCHAR', 'CHAR']);
-const TEXT_BYTES: Readonly<Record<string, number>> = { TINYTEXT: 255, TEXT: 65_535, MEDIUMTEXT: 16_777_215 };
-const BLOB_BYTES: Readonly<Record<string, number>> = { TINYBLOB: 255, BLOB: 65_535, MEDIUMBLOB: 16_777_215 };
+/** PostgreSQL's largest field value (1 GB): TEXT/BLOB types at least this large need no length check. */
+const PG_MAX_VALUE_BYTES = 1_073_741_823;
+const belowPgMax = (t: Readonly<Record<string, number>>) =>
+  Object.fromEntries(Object.entries(t).filter(([, n]) => n < PG_MAX_VALUE_BYTES));
+const TEXT_BYTES: Readonly<Record<string, number>> = belowPgMax(MYSQL_TEXT_BYTES);
+const BLOB_BYTES: Readonly<Record<string, number>> = belowPgMax(MYSQL_BLOB_BYTES);
 const NUMERIC_TARGETS = new Set(['DECIMAL', 'DOUBLE', 'FLOAT', 'REAL']);
 const DATE_SOURCES = new Set(['date', 'timestamp', 'timestamptz']);
 const INT_SOURCES = new Set(['int2', 'int4', 'int8', 'numeric', 'money']);
+/** Source types whose text is ASCII whatever the value: an ascii target column holds them all. */
+const ASCII_SOURCES = new Set([
+  ...['int2', 'int4', 'int8', 'oid', 'numeric', 'float4', 'float8', 'bool', 'bytea', 'uuid', 'bit', 'varbit'],
+  ...[
+    'date',
+    'time',
+    'timetz',
+    'timestamp',
+    'timestamptz',
+    'interval',
+    'inet',
+    'cidr',
+    'macaddr',
+    'macaddr8',
+  ],
+  ...['pg_lsn', 'txid_snapshot', 'pg_snapshot', 'tid', 'xid', 'xid8', 'cid'],
+]);
 
 /** A check and how to word its finding. */
 interface Planned {
@@ -206,6 +234,56 @@ function checksFor(tp: TablePlan, table: Table, types: Map<string, TargetType>, 
             : { text: 'Keep json byte-exact as text.', config: 'types.json: text' },
       });
     }
+    if (!st.array && (st.name === 'jsonb' || st.name === 'json') && tn === 'JSON' && dialect.jsonIsBinary) {
+      const jsonb = st.name === 'jsonb';
+      add({
+        check: { kind: 'json-number-range', column, json: !jsonb },
+        id: 'JSON_NUMBER_OUT_OF_RANGE',
+        severity: 'blocking',
+        what: 'JSON numbers whose magnitude is beyond the largest double (about 1.8e308)',
+        impact:
+          "MySQL 8's JSON stores numbers as double and refuses these documents; the copy fails on these rows.",
+        mitigation: () =>
+          jsonb
+            ? {
+                ...override('longtext'),
+                text: "Carry the column as text: LONGTEXT holds jsonb's text exactly.",
+              }
+            : { text: 'Keep json byte-exact as text.', config: 'types.json: text' },
+      });
+    }
+    const floatTarget = tn === 'FLOAT' || tn === 'DOUBLE';
+    if (!st.array && floatTarget && (st.name === 'numeric' || (st.name === 'float8' && tn === 'FLOAT'))) {
+      const max = tn === 'FLOAT' ? FLOAT_MAX : DOUBLE_OVERFLOW;
+      add({
+        check: { kind: 'float-range', column, max, numeric: st.name === 'numeric' },
+        id: 'NUMERIC_OUT_OF_RANGE',
+        severity: 'blocking',
+        what: `finite values beyond the range of ${tn} (about ${tn === 'FLOAT' ? '3.4e38' : '1.8e308'})`,
+        impact: `${tn} cannot hold them; the copy fails on these rows.`,
+        mitigation: () =>
+          st.name === 'float8'
+            ? { ...override('double'), text: 'Map double precision to DOUBLE.' }
+            : { ...override('longtext'), text: 'Keep the numeric as exact text.' },
+      });
+    }
+    if (
+      !st.array &&
+      tt.charset === 'ascii' &&
+      !ASCII_SOURCES.has(st.name) &&
+      (cp.transform === 'text' || cp.transform === 'none' || cp.transform === 'array-json')
+    )
+      add({
+        check: { kind: 'not-ascii', column, as: cp.transform === 'array-json' ? 'json-array' : 'text' },
+        id: 'CHARSET_MISMATCH',
+        severity: 'blocking',
+        what: `characters outside ASCII, which the column's ${tt.collation ?? 'ascii'} collation cannot hold`,
+        impact: 'The target refuses them (Incorrect string value); the copy fails on these rows.',
+        mitigation: () => ({
+          text: 'Use a utf8mb4 collation for the column.',
+          config: `columns.${name}.${column}.collation: ${dialect.textCollation}`,
+        }),
+      });
     if (!st.array && cp.transform === 'interval-time' && tn === 'TIME')
       add({
         check: { kind: 'time-range', column, maxSeconds: dialect.timeMaxSeconds },

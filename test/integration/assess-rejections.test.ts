@@ -27,16 +27,24 @@ INSERT INTO spans VALUES (1, '838:59:59'), (2, '838:59:59.5'), (3, '839:00:00'),
   (5, '-838:59:59'), (6, NULL);
 CREATE TABLE arrs (id int PRIMARY KEY, a int[]);
 INSERT INTO arrs VALUES (1, '{1,2}'), (2, '[0:1]={1,2}'), (3, '{}'), (4, NULL), (5, '{{1,2},{3,4}}'),
-  (6, '[1:2][2:3]={{1,2},{3,4}}');`;
+  (6, '[1:2][2:3]={{1,2},{3,4}}');
+CREATE TABLE texts (id int PRIMARY KEY, s text);
+INSERT INTO texts VALUES (1, 'plain'), (2, 'café'), (3, NULL);
+CREATE TABLE nums (id int PRIMARY KEY, n numeric, f double precision);
+INSERT INTO nums VALUES (1, 1e400, 1e39), (2, 1.5, 1.5), (3, -1e308, -3.5e38), (4, 'NaN', NULL);
+CREATE TABLE bignums (id int PRIMARY KEY, doc jsonb);
+INSERT INTO bignums VALUES (1, '[1e400]'), (2, '{"a": -1e309}'), (3, '[1.5, 1e300]');`;
 
-/** Apply `columns.<schema.table.col>.type: t` and `types.x: v` lines to a config object. */
+/** Apply `columns.<schema.table.col>.<type|collation>: v` and `types.x: v` lines to a config object. */
 function applyAdvice(config: Record<string, unknown>, lines: readonly (string | undefined)[]): void {
-  const columns: Record<string, unknown> = {};
+  const columns: Record<string, Record<string, string>> = structuredClone(
+    (config.columns ?? {}) as Record<string, Record<string, string>>,
+  );
   const types: Record<string, unknown> = { ...(config.types as object) };
   for (const line of lines) {
-    const col = /^columns\.(.+)\.type: (.+)$/.exec(line ?? '');
+    const col = /^columns\.(.+)\.(type|collation): (.+)$/.exec(line ?? '');
     const typ = /^types\.(\w+): (.+)$/.exec(line ?? '');
-    if (col) columns[col[1]!] = { type: col[2] };
+    if (col) columns[col[1]!] = { [col[2]!]: col[3]! };
     else if (typ) types[typ[1]!] = typ[2];
     else assert.fail(`not a config line: ${line}`);
   }
@@ -53,7 +61,14 @@ for (const target of testTargets()) {
     const targetUrl = await target.fresh(db);
     const limit = DIALECTS[target.dialect].jsonMaxDepth;
     const deep = DEPTHS.filter((d) => d > limit);
-    const base = { types: { json: 'json', interval: 'time' } };
+    const base = {
+      types: { json: 'json', interval: 'time' },
+      columns: {
+        'public.texts.s': { collation: 'ascii_bin' },
+        'public.nums.n': { type: 'double' },
+        'public.nums.f': { type: 'float' },
+      },
+    };
     const r = await assess(source, targetUrl, base);
     const docs = risk(r, 'JSON_TOO_DEEP', 'public.docs', 'doc');
     assert.equal(docs.severity, 'blocking');
@@ -71,8 +86,30 @@ for (const target of testTargets()) {
     assert.deepEqual([...(arrs.blastRadius.exampleKeys ?? [])].sort(), ['id=2', 'id=6']);
     assert.equal(arrs.config, 'types.array: text');
 
+    const texts = risk(r, 'CHARSET_MISMATCH', 'public.texts', 's');
+    assert.deepEqual(texts.blastRadius.exampleKeys, ['id=2']);
+    const n = risk(r, 'NUMERIC_OUT_OF_RANGE', 'public.nums', 'n');
+    assert.deepEqual(
+      [...(n.blastRadius.exampleKeys ?? [])].sort(),
+      ['id=1'],
+      '1e400 is beyond DOUBLE; -1e308 fits',
+    );
+    assert.equal(n.config, 'columns.public.nums.n.type: longtext');
+    const f = risk(r, 'NUMERIC_OUT_OF_RANGE', 'public.nums', 'f');
+    assert.deepEqual([...(f.blastRadius.exampleKeys ?? [])].sort(), ['id=1', 'id=3'], 'beyond FLOAT');
+    assert.equal(f.config, 'columns.public.nums.f.type: double');
+    const advice = [docs, j, spans, arrs, texts, n, f].map((x) => x.config);
+    const bignums = r.risks.filter((x) => x.id === 'JSON_NUMBER_OUT_OF_RANGE');
+    if (DIALECTS[target.dialect].jsonIsBinary) {
+      const b = risk(r, 'JSON_NUMBER_OUT_OF_RANGE', 'public.bignums', 'doc');
+      assert.deepEqual([...(b.blastRadius.exampleKeys ?? [])].sort(), ['id=1', 'id=2']);
+      advice.push(b.config);
+    } else assert.deepEqual(bignums, [], "MariaDB's JSON keeps the text: any number fits");
+
     // Without the advice the copy rejects exactly these values.
-    for (const table of ['docs', 'spans', 'arrs']) {
+    const refused = ['docs', 'spans', 'arrs', 'texts', 'nums'];
+    if (DIALECTS[target.dialect].jsonIsBinary) refused.push('bignums');
+    for (const table of refused) {
       await assert.rejects(
         runMigrate({
           config: parseConfig({
@@ -96,7 +133,7 @@ for (const target of testTargets()) {
       target: await target.fresh(db),
       ...structuredClone(base),
     };
-    applyAdvice(fixed, [docs.config, j.config, spans.config, arrs.config]);
+    applyAdvice(fixed, advice);
     const m = await runMigrate({ config: parseConfig(fixed), runId: 'rej-fixed', sink: silentSink });
     assert.equal(m.verify?.identical, true);
   });

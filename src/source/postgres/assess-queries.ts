@@ -148,7 +148,18 @@ export type ValueCheck =
       readonly json: boolean;
     }
   /** Intervals whose length in seconds (extract(epoch)) is beyond ±maxSeconds (the target's TIME range). */
-  | { readonly kind: 'time-range'; readonly column: string; readonly maxSeconds: number };
+  | { readonly kind: 'time-range'; readonly column: string; readonly maxSeconds: number }
+  /** jsonb (or json) documents holding a number whose magnitude rounds beyond the largest double. */
+  | { readonly kind: 'json-number-range'; readonly column: string; readonly json: boolean }
+  /** Finite numbers whose magnitude is above `max` (a decimal literal): beyond FLOAT or DOUBLE. */
+  | { readonly kind: 'float-range'; readonly column: string; readonly max: string; readonly numeric: boolean }
+  /** Transported text with a character outside ASCII (for ascii columns). */
+  | { readonly kind: 'not-ascii'; readonly column: string; readonly as: 'text' | 'json-array' };
+
+/** 2^1024 − 2^970: the smallest magnitude that rounds to infinity as a double (round to nearest even). */
+export const DOUBLE_OVERFLOW = (2n ** 1024n - 2n ** 970n).toString();
+/** FLT_MAX: MySQL refuses a FLOAT value whose double is above it. */
+export const FLOAT_MAX = '340282346638528859811704183484516925440';
 
 /** json text with a \u0000 escape (which jsonb refuses) or a \uD800–\uDFFF escape (may not pair). */
 const JSON_NO_JSONB = '(^|[^\\\\])(\\\\\\\\)*\\\\u(0000|[dD][89a-fA-F])';
@@ -195,6 +206,27 @@ export function checkCondition(c: ValueCheck, versionNum: number): string {
     }
     case 'time-range':
       return `(abs(extract(epoch FROM ${col})) > ${Number(c.maxSeconds).toFixed(6)})`;
+    case 'json-number-range': {
+      const v = c.json ? `${col}::jsonb` : col;
+      const path = `strict $.** ? (@.type() == "number" && (@ >= ${DOUBLE_OVERFLOW} || @ <= -${DOUBLE_OVERFLOW}))`;
+      const exists = `jsonb_path_exists(${v}, '${path}')`;
+      return c.json ? `(${col}::text !~ '${JSON_NO_JSONB}' AND ${exists})` : `(${exists})`;
+    }
+    case 'float-range': {
+      if (!/^\d+$/.test(c.max)) throw new Error(`bad float-range bound ${c.max}`);
+      const cmp = c.max === DOUBLE_OVERFLOW ? '>=' : '>';
+      if (!c.numeric) {
+        const f = `${col}::float8`;
+        return `(${f} <> 'NaN'::float8 AND abs(${f}) <> 'Infinity'::float8 AND abs(${f}) ${cmp} ${c.max}::float8)`;
+      }
+      const v = `${col}::numeric`;
+      const finite = `${v} <> 'NaN'${numInf ? ` AND ${v} <> 'Infinity' AND ${v} <> '-Infinity'` : ''}`;
+      return `(${finite} AND abs(${v}) ${cmp} ${c.max})`;
+    }
+    case 'not-ascii': {
+      const text = c.as === 'json-array' ? `array_to_json(${col})::text` : `${col}::text`;
+      return `(${text} ~ '[^\\x01-\\x7F]')`;
+    }
   }
 }
 
@@ -202,7 +234,7 @@ export function checkCondition(c: ValueCheck, versionNum: number): string {
 function displayExpr(c: ValueCheck): string {
   const col = `t.${ident(c.column)}`;
   if (c.kind === 'too-long') return `${valueExpr(c)}::text`;
-  if (c.kind === 'nul' || c.kind === 'json-depth') return `NULL::text`;
+  if (c.kind === 'nul' || c.kind === 'json-depth' || c.kind === 'json-number-range') return `NULL::text`;
   if (c.kind === 'array-lower-bound') return `array_dims(${col})`;
   return `left(${col}::text, 60)`;
 }
