@@ -1,11 +1,14 @@
 // Where MySQL 8 / MariaDB refuse a STORED generated column that PostgreSQL accepts: per source column of one
-// table, why a generated expression may not be (or read) that column on the target. map-column.ts then keeps
-// such a column as copied plain values (NotConverted) instead of emitting DDL the target would reject.
+// table, why a generated expression may not be (or read) that column on the target; and whether an expression's
+// result fits the planned column type. map-column.ts keeps a column that fails either as copied plain values
+// (NotConverted) instead of emitting DDL the target would reject or values it would compute differently.
 // Invariants: pure (catalog in, reasons out); a column absent from the result has no known target limit.
 // Measured on MariaDB 10.11; MySQL 8 from its manual (create-table-generated-columns, FK restrictions).
 
 import type { FkAction, Table } from '../catalog/model.js';
 import type { Dialect } from '../dialect/capabilities.js';
+import type { SqlFragment, TargetType } from './model.js';
+import { type ExprKind, KIND_TYPES } from './translate-expr.js';
 
 const CHANGES: ReadonlySet<FkAction> = new Set(['CASCADE', 'SET NULL', 'SET DEFAULT']);
 const NULLS: ReadonlySet<FkAction> = new Set(['SET NULL', 'SET DEFAULT']);
@@ -52,4 +55,25 @@ export function generatedLimits(t: Table, dialect: Dialect): GeneratedLimits {
       );
   }
   return { self, base };
+}
+
+/**
+ * The generated expression as the target column must hold it, or why it cannot: the result kind must suit
+ * the planned target type. A numeric result is rounded to the column's scale with ROUND (half away from zero,
+ * as PostgreSQL's numeric assignment does), because MySQL would otherwise round it with a 1265 warning that
+ * the copy treats as a changed value.
+ */
+export function fitGenerated(
+  sql: SqlFragment,
+  kind: ExprKind,
+  type: TargetType,
+): { readonly sql: SqlFragment } | { readonly reason: string } {
+  if (kind === 'null') return { sql };
+  if (kind === 'num' && type.name === 'DECIMAL')
+    return { sql: ['ROUND(', ...sql, `, ${type.args?.[1] ?? 0})`] };
+  if (kind === 'num' && KIND_TYPES.int!.has(type.name)) return { sql: ['ROUND(', ...sql, ', 0)'] };
+  if (kind === 'int' && (KIND_TYPES.int!.has(type.name) || type.name === 'DECIMAL')) return { sql };
+  const family = kind === 'unknown' ? KIND_TYPES.text : KIND_TYPES[kind];
+  if (family?.has(type.name) && kind !== 'num') return { sql };
+  return { reason: `gives a ${kind} value, which the target column type ${type.name} would convert` };
 }

@@ -25,7 +25,7 @@ import {
   type TypeRule,
   where,
 } from './rules.js';
-import type { GeneratedLimits } from './generated-limits.js';
+import { fitGenerated, type GeneratedLimits } from './generated-limits.js';
 import { mapDefault } from './map-default.js';
 import { type ExprColumn, translateExpr } from './translate-expr.js';
 import { baseName, overrideTransform, parseTypeOverride, STRING_TYPES } from './type-override.js';
@@ -150,8 +150,9 @@ export function mapColumn(col: Column, ctx: ColumnContext): MappedColumn {
       : ctx.autoIncrementColumn !== undefined && tr.columns.includes(ctx.autoIncrementColumn)
         ? 'reads the AUTO_INCREMENT column, which MySQL forbids (error 3109)'
         : (limits?.self.get(col.name) ?? tr.columns.map((c) => limits?.base.get(c)).find((r) => r));
-    if (tr.ok && why === undefined) {
-      generated = tr.sql;
+    const fit = tr.ok && why === undefined ? fitGenerated(tr.sql, tr.kind, type) : undefined;
+    if (fit !== undefined && 'sql' in fit) {
+      generated = fit.sql;
       if (!col.nullable)
         loss = join(loss, 'NOT NULL on the generated column is not kept (MariaDB rejects it there)');
       warnings.push({
@@ -162,7 +163,7 @@ export function mapColumn(col: Column, ctx: ColumnContext): MappedColumn {
     } else
       nc(
         'generated column',
-        `GENERATED ALWAYS AS (${col.generated}) ${why}; the column is copied as plain values and no longer computed`,
+        `GENERATED ALWAYS AS (${col.generated}) ${why ?? (fit && 'reason' in fit ? fit.reason : '')}; the column is copied as plain values and no longer computed`,
       );
   }
   let dflt: TargetDefault | undefined;

@@ -40,7 +40,7 @@ import {
   type TableState,
   warnKeyBytes,
 } from './post-data.js';
-import { columnKind } from './translate-expr.js';
+import { columnKind, type ExprColumn } from './translate-expr.js';
 
 interface Named {
   readonly table: Table;
@@ -353,7 +353,7 @@ function mapTable(
   widened?: ReadonlyMap<string, FkWidening>,
 ): MappedColumn[] {
   const t = n.table;
-  const exprColumns = new Map(
+  const exprColumns = new Map<string, ExprColumn>(
     t.columns.map((c) => [c.name, { target: n.colNames.get(c.name)!, kind: columnKind(c.type) }]),
   );
   const limits = generatedLimits(t, b.dialect);
@@ -378,7 +378,14 @@ function mapTable(
       generatedLimits: limits,
     });
   };
-  const mapped = t.columns.map((c) => one(c, false));
+  // Plain columns first: generated expressions (which never read another generated column in PostgreSQL)
+  // are then checked against the target types those columns got.
+  const plain = t.columns.map((c) => (c.generated === undefined ? one(c, false) : undefined));
+  t.columns.forEach((c, i) => {
+    const m = plain[i];
+    if (m) exprColumns.set(c.name, { ...exprColumns.get(c.name)!, targetType: m.column.type.name });
+  });
+  const mapped = t.columns.map((c, i) => plain[i] ?? one(c, false));
   const size = () => tableRowBytes(mapped.map((m) => m.column));
   if (size() <= MAX_ROW_BYTES) return mapped;
   const order = mapped

@@ -28,7 +28,23 @@ export interface ExprColumn {
   /** Target column name. */
   readonly target: string;
   readonly kind: ExprKind;
+  /**
+   * Its planned target type name (DECIMAL, VARCHAR, …), when known: an expression reading a column whose
+   * target type is not of its kind's family (a type override, e.g. numeric kept as text) is refused.
+   */
+  readonly targetType?: string;
 }
+
+/** Target type names that hold a value of each kind exactly, for the checks on targetType. */
+export const KIND_TYPES: Readonly<Partial<Record<ExprKind, ReadonlySet<string>>>> = {
+  int: new Set(['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'BIGINT']),
+  num: new Set(['DECIMAL']),
+  float: new Set(['FLOAT', 'DOUBLE']),
+  text: new Set(['CHAR', 'VARCHAR', 'TINYTEXT', 'TEXT', 'MEDIUMTEXT', 'LONGTEXT']),
+  enum: new Set(['ENUM']),
+  bool: new Set(['TINYINT']),
+  json: new Set(['JSON', 'LONGTEXT']),
+};
 
 /** How to resolve names in one expression. */
 export interface TranslateOptions {
@@ -42,7 +58,13 @@ export interface TranslateOptions {
 
 /** A MySQL fragment and the source columns it reads, or why there is none. */
 export type Translation =
-  | { readonly ok: true; readonly sql: SqlFragment; readonly columns: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly sql: SqlFragment;
+      readonly columns: readonly string[];
+      /** The coarse kind of the result. */
+      readonly kind: ExprKind;
+    }
   | { readonly ok: false; readonly reason: string };
 
 /** The coarse kind of a column of this PostgreSQL type, for expression typing. */
@@ -157,6 +179,11 @@ class Translator {
       !quoted && name === 'value' && this.opts.valueColumn !== undefined ? this.opts.valueColumn : name;
     const col = this.opts.columns.get(source);
     if (!col) return refuse(`unknown column ${JSON.stringify(name)}`);
+    const family = KIND_TYPES[col.kind];
+    if (col.targetType !== undefined && family !== undefined && !family.has(col.targetType))
+      return refuse(
+        `column ${source} is ${col.targetType} on the target (a type override), not a ${col.kind} type`,
+      );
     this.used.add(source);
     return { sql: [{ ident: col.target }], kind: col.kind };
   }
@@ -390,7 +417,7 @@ export function translateExpr(text: string, opts: TranslateOptions): Translation
     const out = t.run(parseExpr(text));
     if (opts.boolean === true && out.kind !== 'bool')
       return { ok: false, reason: `result is ${out.kind}, not boolean` };
-    return { ok: true, sql: out.sql, columns: [...t.used].sort() };
+    return { ok: true, sql: out.sql, columns: [...t.used].sort(), kind: out.kind };
   } catch (e) {
     if (e instanceof Refused || e instanceof ParseError) return { ok: false, reason: e.message };
     throw e;

@@ -1,5 +1,5 @@
 -- pg2my schema for MariaDB (mariadb)
--- Plan fingerprint: d0b443b939a20c97e846e96a069e0fe334d9da201bc3c7e93eb7c38073988faf
+-- Plan fingerprint: 883c1c11081f2795ca17dc5a10e1191109b37029b1f0458c3a614695673d6c7c
 -- 10 tables; review the decisions and everything not converted before applying.
 --
 -- Decisions:
@@ -181,7 +181,7 @@ CREATE TABLE `order_lines` (
   `product_id` INT NOT NULL,
   `quantity` INT NOT NULL,
   `unit_price` DECIMAL(12,2) NOT NULL,
-  `line_total` DECIMAL(14,2) GENERATED ALWAYS AS ((`quantity` * `unit_price`)) STORED,
+  `line_total` DECIMAL(14,2) GENERATED ALWAYS AS (ROUND((`quantity` * `unit_price`), 2)) STORED,
   PRIMARY KEY (`order_id`, `line_no`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 

@@ -1,5 +1,5 @@
 -- pg2my schema for MySQL 8 (mysql8)
--- Plan fingerprint: 01de0ec3e16eb790dc91862d024c7950e0c8c1d78eb261e26f60ee8486255805
+-- Plan fingerprint: ce2de6e150e7c89530b7501dd8bc686164a80c5d4ecb7d0443b27102f1d1b3bf
 -- 10 tables; review the decisions and everything not converted before applying.
 --
 -- Decisions:
@@ -183,7 +183,7 @@ CREATE TABLE `order_lines` (
   `product_id` INT NOT NULL,
   `quantity` INT NOT NULL,
   `unit_price` DECIMAL(12,2) NOT NULL,
-  `line_total` DECIMAL(14,2) GENERATED ALWAYS AS ((`quantity` * `unit_price`)) STORED,
+  `line_total` DECIMAL(14,2) GENERATED ALWAYS AS (ROUND((`quantity` * `unit_price`), 2)) STORED,
   PRIMARY KEY (`order_id`, `line_no`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;
 

@@ -24,7 +24,8 @@ const SOURCE = `
     sku varchar(20),
     doc jsonb,
     total numeric(12,2) GENERATED ALWAYS AS (price * qty) STORED,
-    lname text GENERATED ALWAYS AS (lower(name)) STORED,
+    lname text GENERATED ALWAYS AS (lower(sku)) STORED,
+    disc numeric(10,2) GENERATED ALWAYS AS (price * 0.855) STORED,
     label text GENERATED ALWAYS AS (name || '/' || sku || '#' || qty) STORED,
     nick text GENERATED ALWAYS AS (coalesce(sku, name, 'none')) STORED,
     kind varchar(40) GENERATED ALWAYS AS (doc->>'kind') STORED,
@@ -61,7 +62,7 @@ const SOURCE = `
   CREATE TABLE coded (id int PRIMARY KEY, code char(4), lc text GENERATED ALWAYS AS (lower(code)) STORED);
   INSERT INTO coded (id, code) VALUES (1, 'AB'), (2, 'ABCD'), (3, NULL);`;
 
-const CONVERTED = ['total', 'lname', 'label', 'nick', 'kind', 'inner_v', 'sub', 'half'];
+const CONVERTED = ['total', 'lname', 'disc', 'label', 'nick', 'kind', 'inner_v', 'sub', 'half'];
 
 for (const target of testTargets()) {
   test(`generated columns: translated ones are computed by the target and verified; others are copied (${target.dialect})`, {
@@ -123,16 +124,16 @@ for (const target of testTargets()) {
         `INSERT INTO items (id, price, qty, name, sku, doc) VALUES (9000, 1.25, 4, 'New', NULL, '{"kind": "fresh", "x": {"y z": "v"}}')`,
       );
       const [rows] = await my.query<mysql.RowDataPacket[]>(
-        'SELECT CAST(total AS CHAR) AS total, lname, label, nick, kind, inner_v, half FROM items WHERE id = 9000',
+        'SELECT CAST(total AS CHAR) AS total, CAST(disc AS CHAR) AS disc, lname, label, nick, kind, inner_v, half FROM items WHERE id = 9000',
       );
       assert.deepEqual(
         { ...rows[0] },
-        { total: '5.00', lname: 'new', label: null, nick: 'New', kind: 'fresh', inner_v: 'v', half: 2 },
+        { total: '5.00', disc: '1.07', lname: null, label: null, nick: 'New', kind: 'fresh', inner_v: 'v', half: 2 },
       );
       await my.query('DELETE FROM items WHERE id = 9000');
 
       // A target that computes a generated column differently is found by verify.
-      await my.query('ALTER TABLE items MODIFY lname text GENERATED ALWAYS AS (UPPER(name)) STORED');
+      await my.query('ALTER TABLE items MODIFY lname text GENERATED ALWAYS AS (UPPER(sku)) STORED');
     } finally {
       await my.end();
     }
