@@ -33,6 +33,7 @@ import {
   nthKeyAfter,
   streamChunk,
 } from '../source/postgres/read-chunk.js';
+import { countRowsWithKey } from '../source/postgres/key-lookup.js';
 import { closeReader, type SourceSnapshot } from '../source/postgres/snapshot.js';
 import { classifyMysqlError } from '../target/mysql/classify-error.js';
 import { connectTarget, type TargetSession } from '../target/mysql/connect.js';
@@ -427,6 +428,14 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
               const fresh = await input.snapshot.openReader();
               try {
                 return await keyAtRow(fresh, t, c, n);
+              } finally {
+                await closeReader(fresh);
+              }
+            },
+            sourceKeyCount: async (columns, values) => {
+              const fresh = await input.snapshot.openReader();
+              try {
+                return await countRowsWithKey(fresh, t.source, columns, values);
               } finally {
                 await closeReader(fresh);
               }

@@ -13,6 +13,7 @@ import { CopyTextRows } from '../../copy/copy-text.js';
 import { MigrationError } from '../../errors.js';
 import type { ColumnPlan } from '../../plan/model.js';
 import type { TargetSession } from './connect.js';
+import { type DuplicateExplained, explainDuplicate, type SourceKeyCount } from './duplicate-key.js';
 import { createLoadDataTranscoder, loadDataLocalSql } from './load-data-stream.js';
 import { quoteIdent } from './quote.js';
 import { recordChunk } from './state-table.js';
@@ -32,6 +33,8 @@ export interface ChunkWrite {
   readonly keyAtRow: (n: number) => Promise<string[] | undefined>;
   /** Source key column names, for error messages. */
   readonly keyColumns: readonly string[];
+  /** Source rows holding exactly a key, to tell a collation collision from a key the target changed. */
+  readonly sourceKeyCount?: SourceKeyCount;
 }
 
 export interface ChunkWritten {
@@ -131,7 +134,12 @@ async function warnings(conn: mysql.Connection): Promise<Warning[]> {
 }
 
 /** Turn the target's warnings (or a row count gap) into one error naming table, column and key. */
-async function rejected(w: ChunkWrite, warns: readonly Warning[], r: LoadResult): Promise<MigrationError> {
+async function rejected(
+  conn: mysql.Connection,
+  w: ChunkWrite,
+  warns: readonly Warning[],
+  r: LoadResult,
+): Promise<MigrationError> {
   const { read, affected } = r;
   const first = warns[0];
   const row = first
@@ -148,8 +156,25 @@ async function rejected(w: ChunkWrite, warns: readonly Warning[], r: LoadResult)
     : undefined;
   const dup = warns.find((x) => x.code === 1062);
   const table = w.chunk.table;
-  const msg = dup
-    ? `Table ${table}: two source rows have the same key on the target (${dup.message}); ${read - affected} row(s) would have been skipped. The target's key collation treats values as equal that PostgreSQL keeps apart.`
+  const into: { table: string; database?: string } = { table };
+  let why: DuplicateExplained | undefined;
+  if (dup)
+    why = await explainDuplicate(
+      {
+        conn,
+        chunk: w.chunk,
+        into,
+        columns: w.columns,
+        ...(w.sourceKeyCount ? { sourceKeyCount: w.sourceKeyCount } : {}),
+        ...(await autoIncrementColumn(conn, into.table, into.database).then(
+          (ai) => (ai === undefined ? {} : { autoIncrement: ai }),
+          () => ({}),
+        )),
+      },
+      dup.message,
+    );
+  const msg = why
+    ? `Table ${table}: ${why.message} ${read - affected} row(s) would have been skipped.`
     : first
       ? `Table ${table}${column ? `, column ${column}` : ''}${keyText ? `, key ${keyText}` : ''}: the target rejected or changed a value (${first.code}: ${first.message}).`
       : `Table ${table}: the target stored ${affected} rows of ${read} read, without saying why.`;
@@ -159,30 +184,36 @@ async function rejected(w: ChunkWrite, warns: readonly Warning[], r: LoadResult)
       column: column ?? null,
       key: key ?? null,
       chunk: w.chunk.no,
+      ...(why ? { duplicateCause: why.cause, duplicateKeys: [...why.keys] } : {}),
       warnings: warns.map((x) => `${x.code}: ${x.message}`),
     },
-    hint: dup
-      ? 'Use a binary NO PAD key collation (the default; check collation.key and columns.* in the config), or fix the duplicates in the source. `pg2my assess` lists every collision.'
+    hint: why
+      ? why.hint
       : 'Run `pg2my assess` to list every such value, then fix it in the source or choose a mapping in the config (see the README, "Lossy defaults").',
   });
 }
 
-/** Per connection and table, the target's AUTO_INCREMENT column (target name), or null when it has none. */
+/** Per connection and database.table, the AUTO_INCREMENT column (target name), or null when it has none. */
 const autoIncrementCache = new WeakMap<mysql.Connection, Map<string, string | null>>();
 
 /** The table's AUTO_INCREMENT column as the target defines it (asked once per connection and table). */
-async function autoIncrementColumn(conn: mysql.Connection, table: string): Promise<string | undefined> {
-  let byTable = autoIncrementCache.get(conn);
-  if (!byTable) autoIncrementCache.set(conn, (byTable = new Map()));
-  if (!byTable.has(table)) {
+async function autoIncrementColumn(
+  conn: mysql.Connection,
+  table: string,
+  database?: string,
+): Promise<string | undefined> {
+  const byTable = autoIncrementCache.get(conn) ?? new Map<string, string | null>();
+  autoIncrementCache.set(conn, byTable);
+  const k = `${database ?? ''}.${table}`;
+  if (!byTable.has(k)) {
     const [rows] = await conn.query<mysql.RowDataPacket[]>(
       `SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS
-        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND EXTRA LIKE '%auto_increment%'`,
-      [table],
+        WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND EXTRA LIKE '%auto_increment%'`,
+      [database ?? null, table],
     );
-    byTable.set(table, rows[0] ? String(rows[0].c) : null);
+    byTable.set(k, rows[0] ? String(rows[0].c) : null);
   }
-  return byTable.get(table) ?? undefined;
+  return byTable.get(k) ?? undefined;
 }
 
 async function viaLoadData(
@@ -287,7 +318,7 @@ export async function writeChunk(session: TargetSession, w: ChunkWrite): Promise
       w.method === 'load-data' ? await viaLoadData(session, w, sent) : await viaInsert(session, w, sent);
     if (result.warned > 0 || result.affected !== result.read) {
       const warns = result.warned > 0 ? await warnings(conn) : [];
-      throw await rejected(w, warns, result);
+      throw await rejected(conn, w, warns, result);
     }
     await recordChunk(conn, w.chunk, { rows: result.read, bytes: result.bytes }, w.runId);
   } catch (e) {
