@@ -33,7 +33,12 @@ export interface ColumnType {
   /** Present when the type is a user enum; labels are in sort order. */
   readonly enum?: QualifiedName & { readonly labels: readonly string[] };
   /** Present when the column's declared type is a domain over `name`. */
-  readonly domain?: QualifiedName & { readonly notNull: boolean; readonly checks: readonly string[] };
+  readonly domain?: QualifiedName & {
+    readonly notNull: boolean;
+    readonly checks: readonly string[];
+    /** The expressions among `checks` that are NOT VALID (existing values never checked). Absent when none. */
+    readonly notValid?: readonly string[];
+  };
 }
 
 /** Facts measured from the data, for mappings that depend on it. Absent when not measured. */

@@ -372,7 +372,8 @@ export function constraintOps(s: TableState, states: ReadonlyMap<string, TableSt
     if (!dom) continue;
     dom.checks.forEach((expr, i) => {
       const name = `${t.name}_${col.name}_check${dom.checks.length > 1 ? `_${i + 1}` : ''}`;
-      check(name, `${col.name} (domain ${qualified(dom)})`, stripCheck(expr), col.name);
+      const notValid = dom.notValid?.includes(expr) ?? false;
+      check(name, `${col.name} (domain ${qualified(dom)})`, stripCheck(expr), col.name, notValid);
     });
   }
   const ai = autoIncrementOp(s, b);

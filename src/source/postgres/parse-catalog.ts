@@ -124,15 +124,20 @@ function resolveType(col: RawRow, types: ReadonlyMap<string, RawRow>): ColumnTyp
   let typmod = int(col, 'typmod');
   let dims = int(col, 'ndims');
   let isArray = false;
-  let domain: { schema: string; name: string; notNull: boolean; checks: string[] } | undefined;
+  let domain:
+    | { schema: string; name: string; notNull: boolean; checks: string[]; notValid?: string[] }
+    | undefined;
   for (let depth = 0; depth < 32; depth++) {
     if (str(t, 'kind') === 'd') {
       // Nested domains: the outermost names the domain; NOT NULL and CHECKs of every level apply.
-      const checks = json<string[]>(t, 'checks', []).map(checkExpression);
+      const defs = json<string[]>(t, 'checks', []);
+      const checks = defs.map(checkExpression);
+      const notValid = defs.filter((d) => /\sNOT VALID$/.test(d.trim())).map(checkExpression);
       if (!isArray) {
         if (!domain) domain = { schema: str(t, 'schema'), name: str(t, 'name'), notNull: false, checks: [] };
         domain.notNull ||= bool(t, 'not_null');
         domain.checks.push(...checks);
+        if (notValid.length > 0) domain.notValid = [...(domain.notValid ?? []), ...notValid];
       }
       if (typmod < 0) typmod = int(t, 'typmod');
       dims = Math.max(dims, int(t, 'ndims'));
