@@ -29,6 +29,8 @@ test('JSON, bytea into BLOB, arrays and non-string targets keep the rule; no rul
   assert.equal(t('timestamptz-utc', 'json'), 'timestamptz-utc');
   assert.equal(t('bytea', 'longblob'), 'bytea');
   assert.equal(t('none', 'longblob'), 'text');
+  assert.equal(t('timestamptz-utc', 'varbinary(40)'), 'text');
+  assert.equal(t('bytea', 'varbinary(40)'), 'bytea');
   assert.equal(t('array-json', 'longtext'), 'array-json');
   assert.equal(t('timestamptz-utc', 'datetime(6)'), 'timestamptz-utc');
   assert.equal(t('none', 'double'), 'none');

@@ -24,7 +24,7 @@ export const baseName = (t: TargetType): string => t.name.split(' ')[0]!;
 
 /**
  * Transform for an overridden type. Into a text type (CHAR, VARCHAR, *TEXT) or a non-bytea value into a
- * BLOB, every value travels as PostgreSQL's own text of it (`v::text` in the source session: UTC, ISO
+ * BLOB or (VAR)BINARY, every value travels as PostgreSQL's own text of it (`v::text` in the source session: UTC, ISO
  * dates, shortest round-trip floats), the one canonical text verify compares; arrays keep their JSON text
  * (types.array decides that form). JSON and non-string targets keep the rule's transform.
  */
@@ -32,8 +32,9 @@ export function overrideTransform(base: Transform | undefined, type: TargetType)
   const b = baseName(type);
   const isString = STRING_TYPES.has(b) || LOB_TYPES.has(b);
   if (base === undefined) return isString ? 'text' : 'none';
-  if (!isString || b === 'JSON' || base === 'array-json') return base;
-  return b.endsWith('BLOB') && base === 'bytea' ? 'bytea' : 'text';
+  const bytes = b.endsWith('BLOB') || b === 'VARBINARY' || b === 'BINARY';
+  if ((!isString && !bytes) || b === 'JSON' || base === 'array-json') return base;
+  return bytes && base === 'bytea' ? 'bytea' : 'text';
 }
 
 const OVERRIDE_TYPES: Readonly<
