@@ -127,11 +127,14 @@ export function typeTableMarkdown(): string {
       const measured = decision?.choice === 'measure';
       const inKey = keys.has(`${table.target}.${c.target}`) && !myCol?.autoIncrement;
       const src = describeSource(col, c.sourceType);
-      const pg = `${src.text}${inKey ? ' (in a key)' : ''}`;
+      // A column widened to match the key a foreign key joins it to (plan/fk-types.ts).
+      const widened = warnings('FK_TYPE_WIDENED');
+      const to = /is planned as (.+?), the type of/.exec(widened[0] ?? '')?.[1];
+      const pg = `${src.text}${to ? ` (FK to a ${to} key)` : inKey ? ' (in a key)' : ''}`;
       // One row per way of mapping: same rule and source kind, same target type name, collation, AUTO_INCREMENT.
       const signature = [
         c.ruleId,
-        src.kind,
+        to ? `fk:${src.kind}` : src.kind,
         myCol?.type.name,
         myCol?.type.collation,
         maCol?.type.collation,
@@ -142,7 +145,11 @@ export function typeTableMarkdown(): string {
       const my = typeCell(myCol);
       const ma = typeCell(maCol);
       const loss = lossCell(c.loss, maTable?.columns.find((x) => x.target === c.target)?.loss);
-      const notes = [...(loss ? [loss] : []), ...warnings('TYPE_NOTE')];
+      const notes = [
+        ...(loss ? [loss] : []),
+        ...warnings('TYPE_NOTE'),
+        ...(to ? [`widened: MySQL needs one type on both sides of a foreign key; every value is kept`] : []),
+      ];
       rows.push({
         rule: TYPE_RULES.findIndex((r) => r.id === c.ruleId),
         line: `| ${cell(pg)} | ${cell(measured ? measuredCell(my) : my)} | ${cell(measured ? measuredCell(ma) : ma)} | \`${c.ruleId}\` | ${decision ? `\`${decision.key}\`` : ''} | ${cell(notes.join('; ') || 'nothing')} |`,

@@ -452,22 +452,32 @@ export const TYPE_RULES: readonly TypeRule[] = [
     match: { typmod: (t) => t.name.endsWith('.hstore') },
     target: fixed({ name: 'JSON' }),
     transform: 'hstore-json',
-    note: 'no MySQL twin: stored as a JSON object of its exact keys and string values (NULL values as JSON null), by hstore’s own cast to json',
+    note: "no MySQL twin: stored as a JSON object of its exact keys and string values (NULL values as JSON null), by hstore's own cast to json",
   },
   asText(
     'range',
     RANGE_TYPES,
     'ascii',
-    `range type: ${AS_TEXT} (e.g. [1,5), empty); MySQL has no range operators`,
+    "kept as PostgreSQL's range text, such as [1,5) or empty (exact); MySQL has no range operators",
   ),
   asText(
     'geometric',
     GEOMETRIC_TYPES,
     'ascii',
-    `geometric type: ${AS_TEXT} (e.g. (1.5,2)), floats in shortest exact form`,
+    "kept as PostgreSQL's text, such as (1.5,2) (exact: floats in shortest round-trip form); not a MySQL spatial type",
   ),
-  asText('tsquery', ['tsquery'], 'binary', `${AS_TEXT}; not searchable on MySQL`),
-  asText('pg-lsn', ['pg_lsn'], 'ascii', `${AS_TEXT} (e.g. 16/B374D848); it sorts as text, not by position`),
+  asText(
+    'tsquery',
+    ['tsquery'],
+    'binary',
+    "kept as PostgreSQL's tsquery text (exact); not searchable on MySQL",
+  ),
+  asText(
+    'pg-lsn',
+    ['pg_lsn'],
+    'ascii',
+    "kept as PostgreSQL's text, such as 16/B374D848 (exact); it sorts as text, not by WAL position",
+  ),
   asText('snapshot', ['txid_snapshot', 'pg_snapshot'], 'ascii', AS_TEXT),
   {
     id: 'name',
@@ -484,7 +494,7 @@ export const TYPE_RULES: readonly TypeRule[] = [
     target: fixed(LONGTEXT),
     transform: 'text',
     strings: 'binary',
-    note: `no MySQL twin: ${AS_TEXT} in a binary collation; MySQL cannot use its operators`,
+    note: `no MySQL twin: ${AS_TEXT}, the form pg_dump uses, in a binary collation; MySQL cannot use its operators`,
   },
 ];
 

@@ -1,6 +1,6 @@
 -- pg2my schema for MariaDB (mariadb)
--- Plan fingerprint: 883c1c11081f2795ca17dc5a10e1191109b37029b1f0458c3a614695673d6c7c
--- 10 tables; review the decisions and everything not converted before applying.
+-- Plan fingerprint: 23e67bc4ac276589f8b561c08225d6c8708b89210c817938ba60822f820a3175
+-- 11 tables; review the decisions and everything not converted before applying.
 --
 -- Decisions:
 --   public.all_types.c_numeric: types.numeric = measure (default, rule numeric-measure): DECIMAL(65,9) from the largest scale in the data; later values with more decimals are rounded by MySQL
@@ -34,6 +34,7 @@
 --   public.products.search (tsvector → rule tsvector): kept as tsvector text; not searchable on MySQL (add a FULLTEXT index over the source text by hand)
 --
 -- Warnings:
+--   FK_TYPE_WIDENED public.pg_specials.customer_id: integer is planned as bigint, the type of public.customers.id it is joined to by foreign key pg_specials_customer_id_fkey: MySQL needs the same type on both sides of a foreign key. Every value is kept; values beyond integer's range or precision are no longer rejected on the target
 --   AUTO_INCREMENT_NOT_POSSIBLE public.all_types.c_serial: filled from a sequence in PostgreSQL, but MySQL allows one AUTO_INCREMENT column per table and it must lead the primary key or a unique key; the values are copied, new rows need an explicit value
 --   AUTO_INCREMENT_NOT_POSSIBLE public.all_types.c_bigserial: filled from a sequence in PostgreSQL, but MySQL allows one AUTO_INCREMENT column per table and it must lead the primary key or a unique key; the values are copied, new rows need an explicit value
 --   TYPE_NOTE public.all_types.c_real: real → FLOAT: NaN and ±Infinity cannot be stored by MySQL; such values are rejected at copy
@@ -51,8 +52,21 @@
 --   GENERATED_COLUMN public.order_lines.line_total: GENERATED ALWAYS AS (((quantity)::numeric * unit_price)) STORED is converted: the target computes it from the copied columns and verify compares its values
 --   ROW_SECURITY public.orders: row-level security is enabled; MySQL has none, so every user with SELECT on the table sees every row
 --   RESERVED_WORD public.orders.order: order is a reserved word in MySQL/MariaDB; pg2my quotes it, hand-written SQL must too
+--   TYPE_NOTE public.pg_specials.location: point → LONGTEXT: no MySQL twin: kept as PostgreSQL's text, such as (1.5,2) (exact: floats in shortest round-trip form); not a MySQL spatial type
+--   TYPE_NOTE public.pg_specials.attrs: hstore → JSON: no MySQL twin: stored as a JSON object of its exact keys and string values (NULL values as JSON null), by hstore's own cast to json
+--   TYPE_NOTE public.pg_specials.seats: int4range → LONGTEXT: no MySQL twin: kept as PostgreSQL's range text, such as [1,5) or empty (exact); MySQL has no range operators
+--   TYPE_NOTE public.pg_specials.booked: tstzrange → LONGTEXT: no MySQL twin: kept as PostgreSQL's range text, such as [1,5) or empty (exact); MySQL has no range operators
+--   TYPE_NOTE public.pg_specials.price_band: numrange → LONGTEXT: no MySQL twin: kept as PostgreSQL's range text, such as [1,5) or empty (exact); MySQL has no range operators
+--   TYPE_NOTE public.pg_specials.valid_on: daterange → LONGTEXT: no MySQL twin: kept as PostgreSQL's range text, such as [1,5) or empty (exact); MySQL has no range operators
+--   TYPE_NOTE public.pg_specials.uuid_span: uuidrange → LONGTEXT: no MySQL twin: kept as PostgreSQL's own text output (exact), the form pg_dump uses, in a binary collation; MySQL cannot use its operators
+--   TYPE_NOTE public.pg_specials.free_slots: int4multirange → LONGTEXT: no MySQL twin: kept as PostgreSQL's range text, such as [1,5) or empty (exact); MySQL has no range operators
+--   TYPE_NOTE public.pg_specials.search: tsquery → LONGTEXT: no MySQL twin: kept as PostgreSQL's tsquery text (exact); not searchable on MySQL
+--   TYPE_NOTE public.pg_specials.lsn: pg_lsn → LONGTEXT: no MySQL twin: kept as PostgreSQL's text, such as 16/B374D848 (exact); it sorts as text, not by WAL position
+--   TYPE_NOTE public.pg_specials.label_path: ltree → LONGTEXT: no MySQL twin: kept as PostgreSQL's own text output (exact), the form pg_dump uses, in a binary collation; MySQL cannot use its operators
+--   TYPE_NOTE public.pg_specials.shape: polygon → LONGTEXT: no MySQL twin: kept as PostgreSQL's text, such as (1.5,2) (exact: floats in shortest round-trip form); not a MySQL spatial type
 --   UNIQUE_NOT_ENFORCED public.products.products_barcode_key: UNIQUE NULLS NOT DISTINCT: MySQL unique indexes always allow several NULLs, so rows PostgreSQL rejects would be accepted; uniqueness is NOT enforced on MySQL
 --   UNIQUE_NOT_ENFORCED public.tickets.tickets_open_customer_idx: partial index (WHERE (NOT closed)): MySQL has no partial indexes; a full UNIQUE index would reject rows PostgreSQL accepts, so uniqueness is NOT enforced on MySQL
+--   FK_SET_NULL_NOT_NULL public.pg_specials.pg_specials_customer_id_fkey: ON DELETE SET NULL on NOT NULL column customer_id is planned as ON DELETE NO ACTION: MySQL refuses SET NULL on a NOT NULL column, and in PostgreSQL this action always fails (NOT NULL violation) when a referencing row exists, so the delete is refused in both; only the error differs
 --   FK_DEFERRABLE public.tickets.tickets_order_id_fkey: DEFERRABLE in PostgreSQL; MySQL checks foreign keys immediately, so a transaction that relies on deferral fails
 --
 -- Renamed:
@@ -196,6 +210,24 @@ CREATE TABLE `orders` (
   PRIMARY KEY (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
+CREATE TABLE `pg_specials` (
+  `id` INT NOT NULL,
+  `customer_id` BIGINT NOT NULL,
+  `location` LONGTEXT CHARACTER SET ascii COLLATE ascii_bin NULL,
+  `attrs` JSON NULL,
+  `seats` LONGTEXT CHARACTER SET ascii COLLATE ascii_bin NULL,
+  `booked` LONGTEXT CHARACTER SET ascii COLLATE ascii_bin NULL,
+  `price_band` LONGTEXT CHARACTER SET ascii COLLATE ascii_bin NULL,
+  `valid_on` LONGTEXT CHARACTER SET ascii COLLATE ascii_bin NULL,
+  `uuid_span` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NULL,
+  `free_slots` LONGTEXT CHARACTER SET ascii COLLATE ascii_bin NULL,
+  `search` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NULL,
+  `lsn` LONGTEXT CHARACTER SET ascii COLLATE ascii_bin NULL,
+  `label_path` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NULL,
+  `shape` LONGTEXT CHARACTER SET ascii COLLATE ascii_bin NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
 CREATE TABLE `products` (
   `id` INT NOT NULL AUTO_INCREMENT,
   `sku` VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL,
@@ -258,6 +290,9 @@ ALTER TABLE `orders`
   ADD CONSTRAINT `orders_total_check` CHECK ((`total` >= 0)),
   ADD CONSTRAINT `orders_status_check` CHECK ((`status` IN ('open', 'paid', 'shipped'))),
   AUTO_INCREMENT = 13;
+
+ALTER TABLE `pg_specials`
+  ADD CONSTRAINT `pg_specials_customer_id_fkey` FOREIGN KEY (`customer_id`) REFERENCES `customers` (`id`) ON DELETE NO ACTION ON UPDATE NO ACTION;
 
 ALTER TABLE `products`
   ADD CONSTRAINT `products_price_nonnegative` CHECK ((`price` >= 0)),

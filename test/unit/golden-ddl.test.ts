@@ -92,6 +92,19 @@ const REQUIRED: readonly [label: string, probe: Probe][] = [
   ['bit(n)', (c) => base('bit')(c) && (c.type.length ?? 1) <= 64],
   ['bit varying', base('varbit')],
   ['oid', base('oid')],
+  // Types without an exact MySQL twin (lossless defaults, issue 10 point 10).
+  ['point', base('point')],
+  ['polygon', base('polygon')],
+  ['hstore', base('public.hstore')],
+  ['int4range', base('int4range')],
+  ['tstzrange', base('tstzrange')],
+  ['numrange', base('numrange')],
+  ['daterange', base('daterange')],
+  ['custom range (uuidrange)', base('public.uuidrange')],
+  ['multirange', base('int4multirange')],
+  ['tsquery', base('tsquery')],
+  ['pg_lsn', base('pg_lsn')],
+  ['extension type (ltree)', base('public.ltree')],
 ];
 
 test('kitchen sink: every required type has a column, a plan row and a golden line on both dialects', () => {
