@@ -7,19 +7,13 @@
 import type { Catalog } from '../catalog/model.js';
 import type { ConnectionSpec } from '../config/urls.js';
 import type { MigrationPlan } from '../plan/model.js';
-import {
-  runOwnsTarget,
-  TARGET_PRIVILEGES,
-  type TargetFacts,
-  targetPrivileges,
-  targetTables,
-} from '../target/mysql/assess-queries.js';
+import { resumeFingerprint } from '../plan/fingerprint.js';
+import { TARGET_PRIVILEGES, type TargetFacts, targetPrivileges } from '../target/mysql/assess-queries.js';
 import type { TargetSession } from '../target/mysql/connect.js';
+import { decideOwnership, readTargetView } from '../target/mysql/state-table.js';
 import { blocking, type Findings, findings, tlsFinding } from './preflight.js';
 import type { ScannedTable } from './scan-values.js';
 
-/** The state table a resumable run keeps in the target database (see target/mysql/state-table.ts). */
-export const RUNS_TABLE = '_pg2my_runs';
 const at = (v: string) => v.split('.').map((n) => Number.parseInt(n, 10));
 
 /** Target checks: version, TLS, privileges, settings, and that the database is empty or owned by a run of `plan`. */
@@ -174,37 +168,46 @@ export async function targetPreflight(
         noPk,
       ),
     );
-  const tables = await targetTables(session.conn);
-  let owned: boolean | null = false;
-  if (tables.includes(RUNS_TABLE) && plan)
-    owned = await runOwnsTarget(session.conn, RUNS_TABLE, plan.fingerprint);
+  // The ownership rule migrate applies (decideOwnership), so assess and migrate cannot disagree.
+  const planTables = new Set((plan?.tables ?? []).map((t) => t.target));
+  const view = await readTargetView(session.conn, planTables);
+  const tables = view.tables;
+  const owner = plan ? decideOwnership(view, planTables, resumeFingerprint(plan)) : undefined;
+  const ok =
+    tables.length === 0 ||
+    (owner !== undefined && owner.state !== 'foreign' && owner.state !== 'plan-changed');
   f.checks.push({
     name: 'target database',
-    status: tables.length === 0 || owned ? 'pass' : 'fail',
+    status: ok ? 'pass' : 'fail',
     detail:
       tables.length === 0
         ? `${facts.database} is empty`
-        : owned
-          ? `owned by a resumable run of plan ${plan?.fingerprint.slice(0, 12)}`
-          : `${tables.length} table(s): ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}`,
+        : owner?.state === 'resume' || owner?.state === 'complete'
+          ? `owned by run ${owner.run.runId} of this plan (${owner.state === 'complete' ? 'complete' : 'resumable'})`
+          : owner?.state === 'fresh'
+            ? `${owner.adopted.length} empty table(s) of this plan (as pg2my schema --apply leaves them)`
+            : `${tables.length} table(s): ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}`,
   });
-  const planNames = new Set((plan?.tables ?? []).map((t) => t.target.toLowerCase()));
-  const planned = tables.length > 0 && tables.every((t) => planNames.has(t.toLowerCase()));
-  if (tables.length > 0 && !owned)
+  if (!ok) {
+    const changed = owner?.state === 'plan-changed';
+    const foreign = owner?.state === 'foreign' ? owner.foreign : tables;
     f.risks.push(
       blocking(
-        'TARGET_NOT_EMPTY',
-        `the target database ${facts.database} has ${tables.length} table(s) no run of this plan owns`,
-        tables.includes(RUNS_TABLE)
-          ? 'A pg2my run exists there, but for a different plan (or its state cannot be read).'
-          : `pg2my migrates into an empty database so that nothing existing is overwritten or mixed in.${planned ? ' The tables there are all tables of this plan (as `pg2my schema --apply` leaves them), but no run owns them.' : ''}`,
+        changed ? 'PLAN_CHANGED' : 'TARGET_NOT_EMPTY',
+        changed
+          ? `the target database ${facts.database} holds run ${owner.run.runId} of a different plan`
+          : `the target database ${facts.database} has ${foreign.length} table(s) no run of this plan owns`,
+        changed
+          ? 'The source schema or the config changed since that run.'
+          : 'pg2my migrates into an empty database (or the empty tables `pg2my schema --apply` created) so that nothing existing is overwritten or mixed in.',
         'migrate refuses to start.',
-        tables.includes(RUNS_TABLE)
+        changed
           ? 'Run migrate with --restart to start over, or restore the config that run used.'
           : 'Point the target URL at an empty database, or drop the tables there yourself.',
-        tables.slice(0, 20),
+        foreign.slice(0, 20),
       ),
     );
+  }
   return f;
 }
 

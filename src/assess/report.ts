@@ -22,6 +22,7 @@ export const RISK_IDS = {
   LOWER_CASE_TABLE_NAMES: 'lower_case_table_names changes table names',
   REQUIRE_PRIMARY_KEY: 'The target requires a primary key on every table',
   TARGET_NOT_EMPTY: 'The target database already has tables',
+  PLAN_CHANGED: 'The target holds a run of a different plan',
   DECISION_REQUIRED: 'A mapping needs an explicit decision',
   TYPE_UNMAPPABLE: 'A column type has no lossless mapping',
   IDENTIFIER_INVALID: 'A name cannot be represented on the target',

@@ -20,7 +20,7 @@ import {
 import { type Cursor, CtidCursor, IntCursor, type KeyReader, KeyCursor } from '../copy/cursors.js';
 import { isMigrationError, MigrationError } from '../errors.js';
 import type { EventSink } from '../events.js';
-import type { TablePlan } from '../plan/model.js';
+import { type TablePlan, tableKey } from '../plan/model.js';
 import { type FaultClassification, type RetryClass, retry } from '../runtime/retry.js';
 import { errorCodeForFault } from '../runtime/fault-kinds.js';
 import { classifyPgError } from '../source/postgres/classify-error.js';
@@ -79,9 +79,15 @@ class Lane {
   constructor(private readonly input: CopyInput) {}
   async open(): Promise<{ reader: SourceClient; target: TargetSession }> {
     this.reader ??= await this.input.snapshot.openReader();
-    this.target ??= await connectTarget(this.input.target, {
-      connectTimeoutMs: this.input.config.connectTimeoutMs,
-    });
+    if (!this.target) {
+      const target = await connectTarget(this.input.target, {
+        connectTimeoutMs: this.input.config.connectTimeoutMs,
+      });
+      // Tables load in any order, and a table may already have its FKs (`pg2my schema --apply` made it, or
+      // a crash after post-data): the copy never checks FKs, post-data validates every FK by anti-join.
+      await target.conn.query('SET SESSION foreign_key_checks = 0');
+      this.target = target;
+    }
     return { reader: this.reader, target: this.target };
   }
   async discard(): Promise<void> {
@@ -192,7 +198,7 @@ function permanentError(
 ): unknown {
   if (isMigrationError(e)) return e;
   const { inner, my, pg } = classifyBoth(e, flavour, maxPacket);
-  const where = `table ${t.target}${c ? ` chunk ${c.no}` : ''}`;
+  const where = `table ${tableKey(t)}${c ? ` chunk ${c.no}` : ''}`;
   const message = inner instanceof Error ? inner.message : String(inner);
   if (my.kind === 'packet-too-large') {
     return new MigrationError(
@@ -200,7 +206,7 @@ function permanentError(
       `Copying ${where}: a row is larger than the target's max_allowed_packet (${maxPacket} bytes).`,
       {
         cause: inner,
-        details: { table: t.target, chunk: c?.no ?? null },
+        details: { table: tableKey(t), chunk: c?.no ?? null },
         hint: 'Raise max_allowed_packet on the target (SET GLOBAL max_allowed_packet = 1073741824) and run migrate again to resume.',
       },
     );
@@ -210,7 +216,7 @@ function permanentError(
   const code = errorCodeForFault(kind, side);
   return new MigrationError(code, `Copying ${where} failed: ${message}`, {
     cause: inner,
-    details: { table: t.target, chunk: c?.no ?? null, kind },
+    details: { table: tableKey(t), chunk: c?.no ?? null, kind },
     ...((my.hint ?? pg.hint) ? { hint: (my.hint ?? pg.hint)! } : {}),
   });
 }
@@ -282,7 +288,7 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
     budgetMs: config.migrate.retry.budgetSeconds * 1000,
   };
   for (const t of order) {
-    const committed = [...(input.committed.get(t.target) ?? [])];
+    const committed = [...(input.committed.get(tableKey(t)) ?? [])];
     const st: TableState = {
       plan: t,
       pending: 0,
@@ -294,7 +300,7 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
       started: undefined,
       committed: [...committed],
     };
-    states.set(t.target, st);
+    states.set(tableKey(t), st);
     const gaps = uncoveredRanges(committed);
     // Split a table across lanes only when it is bigger than one lane's share of all the data: on MariaDB,
     // two LOAD DATA streams into one table's B-tree measured 1.35x slower than two tables side by side.
@@ -314,7 +320,7 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
       {
         classify: (e) => classifyCopyError(e, undefined, undefined),
         ...(input.signal ? { signal: input.signal } : {}),
-        what: `reading the key range of ${t.target}`,
+        what: `reading the key range of ${tableKey(t)}`,
       },
     );
     st.pending = cursors.length;
@@ -335,19 +341,19 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
       step: 'copy',
       event: 'table.started',
       level: 'info',
-      msg: `${t.target}: about ${t.estimatedRows} rows`,
-      table: t.target,
+      msg: `${tableKey(t)}: ${t.estimatedRows < 0 ? 'rows not estimated (never analysed)' : `about ${t.estimatedRows} rows`}`,
+      table: tableKey(t),
       data: { rowsEstimated: t.estimatedRows, bytesEstimated: t.totalBytes, resumedChunks: st.skippedChunks },
     });
-    for (const c of input.committed.get(t.target) ?? []) {
+    for (const c of input.committed.get(tableKey(t)) ?? []) {
       st.rowsSkipped += c.rows;
       sink({
         runId,
         step: 'copy',
         event: 'chunk.skipped',
         level: 'debug',
-        msg: `${t.target} chunk ${c.no} already copied (${c.rows} rows)`,
-        table: t.target,
+        msg: `${tableKey(t)} chunk ${c.no} already copied (${c.rows} rows)`,
+        table: tableKey(t),
         chunk: String(c.no),
         data: { rows: c.rows, bytes: c.bytes, copiedBy: c.runId },
       });
@@ -360,8 +366,8 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
       step: 'copy',
       event: 'table.finished',
       level: 'info',
-      msg: `${st.plan.target}: ${st.rowsSkipped + st.rowsCopied} rows`,
-      table: st.plan.target,
+      msg: `${tableKey(st.plan)}: ${st.rowsSkipped + st.rowsCopied} rows`,
+      table: tableKey(st.plan),
       data: {
         rows: st.rowsSkipped + st.rowsCopied,
         rowsCopied: st.rowsCopied,
@@ -376,7 +382,7 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
 
   async function runCursor(lane: Lane, cursor: Cursor): Promise<void> {
     const t = cursor.table;
-    const st = states.get(t.target)!;
+    const st = states.get(tableKey(t))!;
     startTable(st);
     let target: number | undefined;
     let observed: { rows: number; ms: number } | undefined;
@@ -424,6 +430,7 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
             runId,
             source: stream,
             keyColumns: t.key.columns,
+            ...(t.database !== undefined ? { into: { table: t.target, database: t.database } } : {}),
             keyAtRow: async (n) => {
               const fresh = await input.snapshot.openReader();
               try {
@@ -466,15 +473,15 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
         {
           classify: (e) => classifyCopyError(e, flavour, maxPacket),
           ...(input.signal ? { signal: input.signal } : {}),
-          what: `copy of ${t.target}${range ? ` chunk ${range.no}` : ''}`,
+          what: `copy of ${tableKey(t)}${range ? ` chunk ${range.no}` : ''}`,
           onRetry: (info) =>
             sink({
               runId,
               step: 'copy',
               event: 'chunk.retried',
               level: 'warn',
-              msg: `${t.target}${range ? ` chunk ${range.no}` : ''}: attempt ${info.attempt} failed (${info.error instanceof Error ? info.error.message : String(info.error)}); retrying in ${info.delayMs} ms`,
-              table: t.target,
+              msg: `${tableKey(t)}${range ? ` chunk ${range.no}` : ''}: attempt ${info.attempt} failed (${info.error instanceof Error ? info.error.message : String(info.error)}); retrying in ${info.delayMs} ms`,
+              table: tableKey(t),
               ...(range ? { chunk: String(range.no) } : {}),
               data: { attempt: info.attempt, delayMs: info.delayMs, class: info.class },
             }),
@@ -495,8 +502,8 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
         step: 'copy',
         event: 'chunk.copied',
         level: 'debug',
-        msg: `${t.target} chunk ${range.no}: ${outcome.rows} rows`,
-        table: t.target,
+        msg: `${tableKey(t)} chunk ${range.no}: ${outcome.rows} rows`,
+        table: tableKey(t),
         chunk: String(range.no),
         data: {
           rows: outcome.rows,
@@ -522,7 +529,7 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
           failure ??= e;
           return;
         }
-        const st = states.get(cursor.table.target)!;
+        const st = states.get(tableKey(cursor.table))!;
         if (--st.pending === 0) finishTable(st);
       }
     } finally {
@@ -537,7 +544,7 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
   if (failure !== undefined) throw failure;
 
   const tables = [...states.values()].map((st) => ({
-    table: st.plan.target,
+    table: tableKey(st.plan),
     rows: st.rowsSkipped + st.rowsCopied,
     rowsCopied: st.rowsCopied,
     bytes: st.bytes,
@@ -549,6 +556,6 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
     rows: tables.reduce((s, t) => s + t.rowsCopied, 0),
     bytes: tables.reduce((s, t) => s + t.bytes, 0),
     ms: Math.round(performance.now() - started),
-    chunks: new Map([...states.values()].map((st) => [st.plan.target, st.committed])),
+    chunks: new Map([...states.values()].map((st) => [tableKey(st.plan), st.committed])),
   };
 }

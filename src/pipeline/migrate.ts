@@ -4,29 +4,30 @@
 // Invariants: nothing is written in a dry run; a target with tables no run of this plan owns is refused;
 // a different plan is refused unless `restart`; every step is idempotent, so any crash resumes by re-running.
 
-import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/model.js';
 import type { Config } from '../config/schema.js';
 import { describe } from '../config/urls.js';
 import type { ChunkRange, CommittedChunk } from '../copy/chunk-range.js';
 import type { Dialect } from '../dialect/capabilities.js';
-import { MigrationError } from '../errors.js';
+import { isMigrationError, MigrationError } from '../errors.js';
 import type { EventSink, RunStep } from '../events.js';
-import type { DdlOp, MigrationPlan } from '../plan/model.js';
-import { canonicalJson } from '../plan/plan.js';
+import { type DdlOp, type MigrationPlan, tableKey } from '../plan/model.js';
+import { resumeFingerprint } from '../plan/fingerprint.js';
 import { SourceSnapshot } from '../source/postgres/snapshot.js';
 import { comparePlan } from '../target/mysql/compare-plan.js';
 import type { TargetSession } from '../target/mysql/connect.js';
-import { introspectTarget } from '../target/mysql/introspect.js';
+import { introspectPlanTarget } from '../target/mysql/introspect.js';
 import { applyPostData, setAutoIncrements, validateForeignKeys } from '../target/mysql/post-data.js';
 import { quoteIdent } from '../target/mysql/quote.js';
 import {
   ensureStateTables,
   insertRun,
-  latestRun,
-  listTables,
+  decideOwnership,
   readChunks,
-  STATE_TABLES,
+  missingDatabases,
+  readTargetView,
+  type RunStatus,
+  restartDrops,
   setRunStatus,
 } from '../target/mysql/state-table.js';
 import { ControlSession } from './control-session.js';
@@ -70,18 +71,6 @@ export interface MigrateResult {
   readonly verify?: VerifyReport;
 }
 
-/**
- * What a resume must match: the plan without its size estimates (statistics move with ANALYZE; the data
- * does not in a write-quiet window, and verify proves the end result anyway).
- */
-export function resumeFingerprint(plan: MigrationPlan): string {
-  const { fingerprint: _f, ...body } = plan;
-  const tables = plan.tables.map(({ estimatedRows: _r, totalBytes: _b, ...t }) => t);
-  return createHash('sha256')
-    .update(canonicalJson({ ...body, tables }))
-    .digest('hex');
-}
-
 function emit(
   sink: EventSink,
   runId: string,
@@ -116,10 +105,15 @@ async function timed<T>(
 interface Preflight {
   readonly state: MigrateState;
   readonly resumedFrom?: string;
+  readonly resumedStatus?: RunStatus;
   readonly planTables: ReadonlySet<string>;
 }
 
-/** Decide fresh / resume / refuse from what the target holds. Drops an earlier run's tables on restart. */
+/**
+ * Decide who owns the target (decideOwnership in state-table.ts, the rule assess applies too) and refuse
+ * what must not go on. With --restart, the decision is made as if the old run's tables were dropped, and
+ * they are dropped only when it allows the run: a refused restart changes nothing.
+ */
 async function inspectTarget(
   control: TargetSession,
   plan: MigrationPlan,
@@ -129,62 +123,78 @@ async function inspectTarget(
   sink: EventSink,
   runId: string,
 ): Promise<Preflight> {
-  const planTables = new Set(plan.tables.map((t) => t.target));
-  let tables = await listTables(control.conn);
-  let run = tables.includes(STATE_TABLES[0]!) ? await latestRun(control.conn) : undefined;
-  if (run && restart) {
-    const owned = new Set<string>([
-      ...STATE_TABLES,
-      ...((JSON.parse(run.planJson) as MigrationPlan).tables ?? []).map((t) => t.target),
-    ]);
-    const drop = tables.filter((t) => owned.has(t));
+  const planTables = new Set(plan.tables.map(tableKey));
+  const databases = [...new Set(plan.tables.flatMap((t) => (t.database === undefined ? [] : [t.database])))];
+  const absent = await missingDatabases(control.conn, databases);
+  if (absent.length > 0) {
+    throw new MigrationError(
+      'PREFLIGHT_FAILED',
+      `schemaMap puts tables in database ${absent.join(', ')}, which does not exist on the target.`,
+      {
+        details: { key: 'schemaMap', databases: absent },
+        hint: `Create it first (CREATE DATABASE ${quoteIdent(absent[0]!)} CHARACTER SET utf8mb4) and grant the migration user the same rights there as on the target URL's database.`,
+      },
+    );
+  }
+  let view = await readTargetView(control.conn, planTables, new Set(), databases);
+  const drops = restart ? restartDrops(view) : [];
+  if (drops.length > 0) view = await readTargetView(control.conn, planTables, new Set(drops), databases);
+  const owner = decideOwnership(view, planTables, fingerprint);
+  if (owner.state === 'plan-changed') {
+    throw new MigrationError(
+      'PLAN_CHANGED',
+      `The target holds run ${owner.run.runId} (started ${owner.run.startedAt} UTC) of a different plan: the source schema or the config (types, collations, columns, tables) changed since.`,
+      {
+        details: { run: owner.run.runId },
+        hint: 'Undo the change to resume that run, or pass --restart to drop the tables it created and start over.',
+      },
+    );
+  }
+  if (owner.state === 'foreign') {
+    const f = owner.foreign;
+    const list = f.slice(0, 10).join(', ') + (f.length > 10 ? `, … (${f.length} in all)` : '');
+    throw new MigrationError(
+      'TARGET_NOT_EMPTY',
+      (owner.run
+        ? `The target database has tables that are not part of this migration: ${list}.`
+        : `The target database is not empty and no pg2my run owns it: ${list}.`) +
+        (drops.length > 0 ? ' Nothing was dropped.' : ''),
+      {
+        details: { tables: f.slice(0, 50) },
+        hint: 'Point --target at an empty database (CREATE DATABASE app CHARACTER SET utf8mb4), or drop those tables. pg2my never writes into tables it did not create, nor into tables of this plan that hold rows no run of it wrote.',
+      },
+    );
+  }
+  if (drops.length > 0) {
     emit(
       sink,
       runId,
       'preflight',
       'run.restart',
-      `restart: dropping ${drop.length} tables of run ${run.runId}`,
-      { tables: drop },
+      `restart: dropping ${drops.length} tables of the earlier run: ${drops.join(', ')}`,
+      { tables: drops },
       'warn',
     );
     if (!dryRun) {
       await control.conn.query('SET SESSION foreign_key_checks = 0');
-      for (const t of drop) await control.conn.query(`DROP TABLE IF EXISTS ${quoteIdent(t)}`);
+      for (const t of drops)
+        await control.conn.query(`DROP TABLE IF EXISTS ${view.sql?.get(t) ?? quoteIdent(t)}`);
       await control.conn.query('SET SESSION foreign_key_checks = 1');
-      tables = await listTables(control.conn);
-      run = undefined;
-    } else {
-      tables = tables.filter((t) => !owned.has(t));
-      run = undefined;
     }
   }
-  if (run && run.fingerprint !== fingerprint) {
-    throw new MigrationError(
-      'PLAN_CHANGED',
-      `The target holds run ${run.runId} (started ${run.startedAt} UTC) of a different plan: the source schema or the config (types, collations, columns, tables) changed since.`,
-      {
-        details: { run: run.runId },
-        hint: 'Undo the change to resume that run, or pass --restart to drop the tables it created and start over.',
-      },
-    );
+  if (owner.state === 'fresh') {
+    if (owner.adopted.length > 0)
+      emit(
+        sink,
+        runId,
+        'preflight',
+        'target.adopted',
+        `the target has ${owner.adopted.length} empty table(s) of this plan (from pg2my schema --apply); the copy fills them`,
+        { tables: [...owner.adopted] },
+      );
+    return { state: 'fresh', planTables };
   }
-  const foreign = tables.filter((t) => !STATE_TABLES.includes(t) && !(run && planTables.has(t)));
-  if (foreign.length > 0) {
-    const list =
-      foreign.slice(0, 10).join(', ') + (foreign.length > 10 ? `, … (${foreign.length} in all)` : '');
-    throw new MigrationError(
-      'TARGET_NOT_EMPTY',
-      run
-        ? `The target database has tables that are not part of this migration: ${list}.`
-        : `The target database is not empty and no pg2my run owns it: ${list}.`,
-      {
-        details: { tables: foreign.slice(0, 50) },
-        hint: 'Point --target at an empty database (CREATE DATABASE app CHARACTER SET utf8mb4), or drop those tables. pg2my never writes into tables it did not create.',
-      },
-    );
-  }
-  if (!run) return { state: 'fresh', planTables };
-  return { state: run.status === 'done' ? 'complete' : 'resume', resumedFrom: run.runId, planTables };
+  return { state: owner.state, resumedFrom: owner.run.runId, resumedStatus: owner.run.status, planTables };
 }
 
 /** `pg2my migrate`: see the file header. Throws on failure; verify differences are in `verify`. */
@@ -215,6 +225,7 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
   const ctl = await ControlSession.open(tgt, timeout, policy, sink, runId);
   let control = ctl.session;
   let snapshot: SourceSnapshot | undefined;
+  let recorded = false; // this run's row is in _pg2my_runs
   try {
     // ---- preflight
     const pre = await timed(sink, runId, 'preflight', 'preflight', {}, async () => {
@@ -275,12 +286,16 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
     }
 
     await ensureStateTables(control.conn);
+    // A run that died without a word (SIGKILL, power loss) is still `running`: we hold the lock, so it is not.
+    if (pre.resumedFrom && pre.resumedStatus !== 'done')
+      await setRunStatus(control.conn, pre.resumedFrom, 'abandoned', ['running', 'copied']);
     await insertRun(control.conn, {
       runId,
       fingerprint: pre.fingerprint,
       planJson: JSON.stringify(plan),
       toolVersion: TOOL_VERSION,
     });
+    recorded = true;
 
     // ---- pre-data: what is missing (a crash may have left some tables created)
     await timed(
@@ -290,15 +305,19 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
       'creating tables (primary keys only)',
       { tables: plan.tables.length },
       async () => {
-        const cmp = comparePlan(plan, await introspectTarget(control.conn), dialect);
+        const cmp = comparePlan(plan, await introspectPlanTarget(control.conn, plan), dialect);
         const drift = cmp.drift.filter((d) => pre.planTables.has(d.table));
-        if (drift.length > 0 && pre.state !== 'fresh') {
+        // A table there (left by a crash, or by `pg2my schema --apply` and adopted) must be the plan's.
+        if (drift.length > 0) {
           const d = drift[0]!;
           throw new MigrationError(
             'PREFLIGHT_FAILED',
             `Table ${d.table} on the target differs from the plan (${d.object}: expected ${d.expected}, found ${d.actual}).`,
             {
-              hint: 'Someone changed the target since the last run. Pass --restart to start over.',
+              hint:
+                pre.state === 'fresh'
+                  ? 'Drop that table (it holds no rows), or run `pg2my schema --apply` again with the same config.'
+                  : 'Someone changed the target since the last run. Pass --restart to start over.',
             },
           );
         }
@@ -310,7 +329,7 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
     // ---- copy
     const committed = new Map<string, CommittedChunk[]>();
     for (const [t, list] of await readChunks(control.conn)) if (pre.planTables.has(t)) committed.set(t, list);
-    const rowsEstimated = plan.tables.reduce((s, t) => s + t.estimatedRows, 0);
+    const rowsEstimated = plan.tables.reduce((s, t) => s + Math.max(0, t.estimatedRows), 0); // -1: never analysed
     ctl.startHeartbeat();
     const copy = await timed(
       sink,
@@ -342,7 +361,7 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
 
     // ---- post-data: indexes and checks per table (in parallel lanes), then FKs, validated by anti-joins
     await timed(sink, runId, 'post-data', 'indexes, checks and foreign keys', {}, async () => {
-      const cmp = comparePlan(plan, await introspectTarget(control.conn), dialect);
+      const cmp = comparePlan(plan, await introspectPlanTarget(control.conn, plan), dialect);
       const missing = cmp.missing.filter(
         (op: DdlOp) => op.kind !== 'createTable' && op.kind !== 'setAutoIncrement',
       );
@@ -378,6 +397,17 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
       totalMs: Math.round(performance.now() - t0),
       ...(verify ? { verify } : {}),
     };
+  } catch (e) {
+    // Say how the run ended in its state row (best effort: the target may be the thing that failed), unless
+    // the lock went to another run, which now owns the state.
+    if (recorded && !ctl.lost.signal.aborted) {
+      const status = isMigrationError(e) && e.code === 'INTERRUPTED' ? 'interrupted' : 'failed';
+      await ctl
+        .ensure()
+        .then((c) => setRunStatus(c.conn, runId, status))
+        .catch(() => {});
+    }
+    throw e;
   } finally {
     await snapshot?.close();
     await ctl.close();

@@ -68,14 +68,14 @@ export function renderMigrateText(r: MigrateResult, reportPath: string | undefin
       `target: ${r.state === 'fresh' ? 'empty, a new run would start' : r.state === 'resume' ? `run ${r.resumedFrom} would be resumed` : `run ${r.resumedFrom} is complete; only checks and verify would run`}`,
     );
     lines.push(`load method: ${r.loadMethod}`);
-    const rows = r.plan.tables.reduce((s, t) => s + t.estimatedRows, 0);
+    const rows = r.plan.tables.reduce((s, t) => s + Math.max(0, t.estimatedRows), 0); // -1: never analysed
     const bytes = r.plan.tables.reduce((s, t) => s + t.totalBytes, 0);
     lines.push(
       `estimate: about ${rows.toLocaleString('en-US')} rows, ${(bytes / 1e6).toFixed(1)} MB on disk in PostgreSQL`,
     );
     for (const t of [...r.plan.tables].sort((a, b) => b.totalBytes - a.totalBytes))
       lines.push(
-        `  ${t.target.padEnd(32)} ${String(t.estimatedRows).padStart(12)} rows  ${(t.totalBytes / 1e6).toFixed(1).padStart(9)} MB  key ${t.key.kind}${t.key.columns.length ? ` (${t.key.columns.join(', ')})` : ''}`,
+        `  ${t.target.padEnd(32)} ${(t.estimatedRows < 0 ? '?' : String(t.estimatedRows)).padStart(12)} rows  ${(t.totalBytes / 1e6).toFixed(1).padStart(9)} MB  key ${t.key.kind}${t.key.columns.length ? ` (${t.key.columns.join(', ')})` : ''}`,
       );
     if (r.plan.decisions.length) {
       lines.push('decisions (lossy or ambiguous mappings, see the README to override):');

@@ -106,39 +106,13 @@ export async function targetPrivileges(conn: mysql.Connection, database: string)
   return new Set(rows.map((r) => String(r.p).toUpperCase()));
 }
 
-/** Base tables and views in the database (`DATABASE()`). */
-export async function targetTables(conn: mysql.Connection): Promise<string[]> {
-  const [rows] = await conn.query<Rows>(
-    'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1',
-  );
-  return rows.map((r) => String(r.t));
-}
-
-/**
- * Whether `runsTable` holds a run of this plan (a row with plan_fingerprint = fingerprint); null when the
- * table cannot be read that way (another layout, or no privilege).
- */
-export async function runOwnsTarget(
-  conn: mysql.Connection,
-  runsTable: string,
-  fingerprint: string,
-): Promise<boolean | null> {
-  try {
-    const [[r]] = await conn.query<Rows>(
-      `SELECT COUNT(*) AS n FROM ${quoteIdent(runsTable)} WHERE plan_fingerprint = ?`,
-      [fingerprint],
-    );
-    return Number(r?.n ?? 0) > 0;
-  } catch {
-    return null;
-  }
-}
-
-/** A column of a temporary table: VARCHAR(maxChars) utf8mb4 in `collation`, or LONGTEXT utf8mb4_bin. */
+/** A column of a temporary table: VARCHAR(maxChars) in `charset` (default utf8mb4) and `collation`, or LONGTEXT utf8mb4_bin. */
 export interface TempColumn {
   readonly name: string;
   readonly maxChars?: number;
   readonly collation?: string;
+  /** The column's character set, e.g. ascii for a uuid key (CHAR(36) ascii_bin); default utf8mb4. */
+  readonly charset?: string;
 }
 
 /**
@@ -155,7 +129,7 @@ export async function withTempTable<T>(
   const defs = columns.map((c) =>
     c.maxChars === undefined
       ? `${quoteIdent(c.name)} LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL`
-      : `${quoteIdent(c.name)} VARCHAR(${Math.max(1, Math.floor(c.maxChars))}) CHARACTER SET utf8mb4 COLLATE ${checkedSqlName(c.collation ?? 'utf8mb4_bin', 'collation')} NULL`,
+      : `${quoteIdent(c.name)} VARCHAR(${Math.max(1, Math.floor(c.maxChars))}) CHARACTER SET ${checkedSqlName(c.charset ?? 'utf8mb4', 'character set')} COLLATE ${checkedSqlName(c.collation ?? 'utf8mb4_bin', 'collation')} NULL`,
   );
   if (rowId) defs.unshift('`_row` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY');
   await conn.query(`DROP TEMPORARY TABLE IF EXISTS ${quoteIdent(name)}`);

@@ -6,13 +6,18 @@
 
 import type mysql from 'mysql2/promise';
 import type { ChunkRange, CommittedChunk, KeyValue } from '../../copy/chunk-range.js';
-import { quoteIdent } from './quote.js';
+import { tableKey } from '../../plan/model.js';
+import { quoteIdent, quoteTable } from './quote.js';
 
 export const RUNS_TABLE = '_pg2my_runs';
 export const CHUNKS_TABLE = '_pg2my_chunks';
 export const STATE_TABLES: readonly string[] = [RUNS_TABLE, CHUNKS_TABLE];
 
-export type RunStatus = 'running' | 'copied' | 'done' | 'failed';
+/**
+ * running → copied (rows in) → done (post-data in); a run that ends with an error says failed or
+ * interrupted; a run found `running`/`copied` by a later one that holds the lock died unseen: abandoned.
+ */
+export type RunStatus = 'running' | 'copied' | 'done' | 'failed' | 'interrupted' | 'abandoned';
 
 export interface RunRow {
   readonly runId: string;
@@ -33,7 +38,7 @@ const CREATE_RUNS = `CREATE TABLE IF NOT EXISTS ${quoteIdent(RUNS_TABLE)} (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin COMMENT='pg2my: runs (safe to drop after a finished migration)'`;
 
 const CREATE_CHUNKS = `CREATE TABLE IF NOT EXISTS ${quoteIdent(CHUNKS_TABLE)} (
-  table_name VARCHAR(64) NOT NULL,
+  table_name VARCHAR(130) NOT NULL,
   chunk_no BIGINT NOT NULL,
   kind VARCHAR(16) NOT NULL,
   lo_json TEXT NULL,
@@ -51,12 +56,107 @@ export async function ensureStateTables(conn: mysql.Connection): Promise<void> {
   await conn.query(CREATE_CHUNKS);
 }
 
-/** Base tables in the connection's database, by name. */
-export async function listTables(conn: mysql.Connection): Promise<string[]> {
+/** Base tables in the connection's database (or in `database`), by name. */
+export async function listTables(conn: mysql.Connection, database?: string): Promise<string[]> {
   const [rows] = await conn.query<mysql.RowDataPacket[]>(
-    "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
+    `SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${database === undefined ? 'DATABASE()' : '?'} AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME`,
+    database === undefined ? [] : [database],
   );
   return rows.map((r) => String(r.t));
+}
+
+/**
+ * Who owns the tables of a target database, for this plan. The one ownership rule that migrate and assess
+ * both apply (pure; see inspectOwnership for the reads):
+ * - a run of another plan is there → plan-changed;
+ * - a run of this plan is there → resume (or complete when done), unless tables outside the plan are there;
+ * - no run → fresh, when every table there is an EMPTY table of this plan (as `pg2my schema --apply` leaves
+ *   them: they are adopted); anything else is foreign, and pg2my never writes into tables it did not create.
+ */
+export type Ownership =
+  | { readonly state: 'fresh'; readonly adopted: readonly string[] }
+  | { readonly state: 'resume' | 'complete'; readonly run: RunRow }
+  | { readonly state: 'plan-changed'; readonly run: RunRow }
+  | { readonly state: 'foreign'; readonly foreign: readonly string[]; readonly run: RunRow | undefined };
+
+/** What the rule needs to know about a target database. */
+export interface TargetView {
+  /** Base tables in the database. */
+  readonly tables: readonly string[];
+  /** The latest run recorded there. */
+  readonly run: RunRow | undefined;
+  /** Of the plan's tables that are there, those holding at least one row. */
+  readonly nonEmpty: ReadonlySet<string>;
+  /** Each table as SQL, for tables in a schemaMap database (listed as `database.table`). */
+  readonly sql?: ReadonlyMap<string, string>;
+}
+
+export function decideOwnership(
+  view: TargetView,
+  planTables: ReadonlySet<string>,
+  fingerprint: string,
+): Ownership {
+  const user = view.tables.filter((t) => !STATE_TABLES.includes(t));
+  const run = view.run;
+  if (run && run.fingerprint !== fingerprint) return { state: 'plan-changed', run };
+  if (run) {
+    const foreign = user.filter((t) => !planTables.has(t));
+    if (foreign.length > 0) return { state: 'foreign', foreign, run };
+    return { state: run.status === 'done' ? 'complete' : 'resume', run };
+  }
+  const foreign = user.filter((t) => !planTables.has(t) || view.nonEmpty.has(t));
+  if (foreign.length > 0) return { state: 'foreign', foreign, run: undefined };
+  return { state: 'fresh', adopted: user };
+}
+
+/**
+ * Read the view of the connection's database. `without`: tables to leave out, as if already dropped (so
+ * that --restart can decide before it drops anything).
+ */
+export async function readTargetView(
+  conn: mysql.Connection,
+  planTables: ReadonlySet<string>,
+  without: ReadonlySet<string> = new Set(),
+  databases: readonly string[] = [],
+): Promise<TargetView> {
+  const home = await listTables(conn);
+  const sql = new Map(home.map((t) => [t, quoteIdent(t)]));
+  for (const db of databases)
+    for (const t of await listTables(conn, db)) sql.set(`${db}.${t}`, quoteTable(t, db));
+  const all = [...sql.keys()];
+  const run = home.includes(RUNS_TABLE) && !without.has(RUNS_TABLE) ? await latestRun(conn) : undefined;
+  const tables = all.filter((t) => !without.has(t));
+  const nonEmpty = new Set<string>();
+  if (run === undefined)
+    for (const t of tables.filter((x) => planTables.has(x))) {
+      const [rows] = await conn.query<mysql.RowDataPacket[]>(`SELECT 1 AS x FROM ${sql.get(t)} LIMIT 1`);
+      if (rows.length > 0) nonEmpty.add(t);
+    }
+  return { tables, run, nonEmpty, sql };
+}
+
+/** Of `databases` (schemaMap targets), those that do not exist on the server. */
+export async function missingDatabases(
+  conn: mysql.Connection,
+  databases: readonly string[],
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const db of databases) {
+    const [rows] = await conn.query<mysql.RowDataPacket[]>(
+      'SELECT 1 AS x FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+      [db],
+    );
+    if (rows.length === 0) out.push(db);
+  }
+  return out;
+}
+
+/** The tables a --restart drops: the state tables and the tables of the recorded run's plan, where present. */
+export function restartDrops(view: TargetView): string[] {
+  if (!view.run) return [];
+  const plan = JSON.parse(view.run.planJson) as { tables?: { target: string; database?: string }[] };
+  const owned = new Set<string>([...STATE_TABLES, ...(plan.tables ?? []).map(tableKey)]);
+  return view.tables.filter((t) => owned.has(t));
 }
 
 /** The most recent run recorded on the target, if the runs table exists and has one. */
@@ -87,10 +187,17 @@ export async function insertRun(
   );
 }
 
-export async function setRunStatus(conn: mysql.Connection, runId: string, status: RunStatus): Promise<void> {
+/** Set a run's status; with `from`, only when its status is one of those. */
+export async function setRunStatus(
+  conn: mysql.Connection,
+  runId: string,
+  status: RunStatus,
+  from?: readonly RunStatus[],
+): Promise<void> {
+  const only = from?.length ? ` AND status IN (${from.map(() => '?').join(', ')})` : '';
   await conn.query(
-    `UPDATE ${quoteIdent(RUNS_TABLE)} SET status = ?, updated_at = UTC_TIMESTAMP(6) WHERE run_id = ?`,
-    [status, runId],
+    `UPDATE ${quoteIdent(RUNS_TABLE)} SET status = ?, updated_at = UTC_TIMESTAMP(6) WHERE run_id = ?${only}`,
+    [status, runId, ...(from ?? [])],
   );
 }
 
