@@ -65,6 +65,7 @@ const WARNING_SEVERITY: Readonly<Record<string, Severity>> = {
   SEQUENCE_SEMANTICS: 'medium',
   PARTITIONED_TABLE: 'low',
   TYPE_NOTE: 'info',
+  GENERATED_COLUMN: 'info',
 };
 
 function tableByTarget(plan: MigrationPlan): Map<string, TablePlan> {

@@ -65,86 +65,102 @@ const SOURCE = `
 const CONVERTED = ['total', 'lname', 'disc', 'label', 'nick', 'kind', 'inner_v', 'sub', 'half'];
 
 for (const target of testTargets()) {
-  test(`generated columns: translated ones are computed by the target and verified; others are copied (${target.dialect})`, {
-    skip: target.skip,
-  }, async () => {
-    const db = `it_gen_${target.dialect}`;
-    const source = await freshPgDatabase(db, SOURCE);
-    const targetUrl = await target.fresh(db);
-    const config = parseConfig({ source, target: targetUrl, migrate: { initialChunkRows: 50 } });
-    const r = await runMigrate({ config, runId: `gen-${target.dialect}`, sink: silentSink });
+  for (const loadMethod of ['load-data', 'insert'] as const) {
+    test(`generated columns: translated ones are computed by the target and verified; others are copied (${target.dialect}, ${loadMethod})`, {
+      skip: target.skip,
+    }, async () => {
+      const db = `it_gen_${target.dialect}_${loadMethod.replace('-', '_')}`;
+      const source = await freshPgDatabase(db, SOURCE);
+      const targetUrl = await target.fresh(db);
+      const config = parseConfig({
+        source,
+        target: targetUrl,
+        migrate: { loadMethod, initialChunkRows: 50 },
+      });
+      const r = await runMigrate({ config, runId: `gen-${target.dialect}`, sink: silentSink });
+      assert.equal(r.loadMethod, loadMethod);
 
-    // The plan says which happened, per column.
-    const items = r.plan.tables.find((t) => t.target === 'items')!;
-    const generated = items.columns.filter((c) => c.generated).map((c) => c.source);
-    assert.deepEqual(generated, CONVERTED);
-    const converted = r.plan.warnings.filter((w) => w.code === 'GENERATED_COLUMN').map((w) => w.object);
-    assert.deepEqual(
-      converted,
-      CONVERTED.map((c) => `public.items.${c}`),
-    );
-    const nc = r.plan.notConverted.filter((n) => n.kind === 'generated column');
-    const ncBy = new Map(nc.map((n) => [n.name, n.reason]));
-    assert.deepEqual([...ncBy.keys()].sort(), ['coded.lc', 'items.digest', 'keyed.b', 'kids.twice']);
-    assert.match(ncBy.get('items.digest')!, /md5/);
-    assert.match(ncBy.get('kids.twice')!, /foreign key .*ON UPDATE CASCADE/);
-    assert.match(ncBy.get('keyed.b')!, /primary key/);
-    assert.match(ncBy.get('coded.lc')!, /char\(n\)/);
-    for (const n of nc) assert.match(n.reason, /copied as plain values/);
-
-    // Identical by pg2my's verify and by the oracle (which includes generated columns).
-    assert.equal(
-      r.verify?.identical,
-      true,
-      JSON.stringify(r.verify?.tables.filter((t) => t.status !== 'identical')),
-    );
-    const diffs = await oracleCompare(source, targetUrl, r.plan);
-    for (const d of diffs)
-      assert.deepEqual(d, { ...d, targetRows: d.sourceRows, onlySource: [], onlyTarget: [] }, d.table);
-
-    const my = await mysql.createConnection(targetUrl);
-    try {
-      // Real generated columns on the target; the others are plain columns.
-      const [cols] = await my.query<mysql.RowDataPacket[]>(
-        `SELECT TABLE_NAME AS t, COLUMN_NAME AS c, GENERATION_EXPRESSION AS g, EXTRA AS x
-           FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION`,
-      );
-      const info = new Map(cols.map((c) => [`${c.t}.${c.c}`, { g: String(c.g ?? ''), x: String(c.x) }]));
-      for (const c of CONVERTED) {
-        const i = info.get(`items.${c}`)!;
-        assert.notEqual(i.g, '', `items.${c} has a generation expression`);
-        assert.match(i.x, /STORED|PERSISTENT/i, `items.${c} is stored generated: ${i.x}`);
-      }
-      for (const c of ['items.digest', 'kids.twice', 'keyed.b', 'coded.lc']) {
-        assert.equal(info.get(c)!.g, '', `${c} is a plain column`);
-        assert.doesNotMatch(info.get(c)!.x, /GENERATED|PERSISTENT/i, c);
-      }
-      // New rows are computed by the target.
-      await my.query(
-        `INSERT INTO items (id, price, qty, name, sku, doc) VALUES (9000, 1.25, 4, 'New', NULL, '{"kind": "fresh", "x": {"y z": "v"}}')`,
-      );
-      const [rows] = await my.query<mysql.RowDataPacket[]>(
-        'SELECT CAST(total AS CHAR) AS total, CAST(disc AS CHAR) AS disc, lname, label, nick, kind, inner_v, half FROM items WHERE id = 9000',
-      );
+      // The plan says which happened, per column.
+      const items = r.plan.tables.find((t) => t.target === 'items')!;
+      const generated = items.columns.filter((c) => c.generated).map((c) => c.source);
+      assert.deepEqual(generated, CONVERTED);
+      const converted = r.plan.warnings.filter((w) => w.code === 'GENERATED_COLUMN').map((w) => w.object);
       assert.deepEqual(
-        { ...rows[0] },
-        { total: '5.00', disc: '1.07', lname: null, label: null, nick: 'New', kind: 'fresh', inner_v: 'v', half: 2 },
+        converted,
+        CONVERTED.map((c) => `public.items.${c}`),
       );
-      await my.query('DELETE FROM items WHERE id = 9000');
+      const nc = r.plan.notConverted.filter((n) => n.kind === 'generated column');
+      const ncBy = new Map(nc.map((n) => [n.name, n.reason]));
+      assert.deepEqual([...ncBy.keys()].sort(), ['coded.lc', 'items.digest', 'keyed.b', 'kids.twice']);
+      assert.match(ncBy.get('items.digest')!, /md5/);
+      assert.match(ncBy.get('kids.twice')!, /foreign key .*ON UPDATE CASCADE/);
+      assert.match(ncBy.get('keyed.b')!, /primary key/);
+      assert.match(ncBy.get('coded.lc')!, /char\(n\)/);
+      for (const n of nc) assert.match(n.reason, /copied as plain values/);
 
-      // A target that computes a generated column differently is found by verify.
-      await my.query('ALTER TABLE items MODIFY lname text GENERATED ALWAYS AS (UPPER(sku)) STORED');
-    } finally {
-      await my.end();
-    }
-    const v = await runVerify({
-      config,
-      runId: `gen-verify-${target.dialect}`,
-      sink: silentSink,
-      plan: r.plan,
+      // Identical by pg2my's verify and by the oracle (which includes generated columns).
+      assert.equal(
+        r.verify?.identical,
+        true,
+        JSON.stringify(r.verify?.tables.filter((t) => t.status !== 'identical')),
+      );
+      const diffs = await oracleCompare(source, targetUrl, r.plan);
+      for (const d of diffs)
+        assert.deepEqual(d, { ...d, targetRows: d.sourceRows, onlySource: [], onlyTarget: [] }, d.table);
+
+      const my = await mysql.createConnection(targetUrl);
+      try {
+        // Real generated columns on the target; the others are plain columns.
+        const [cols] = await my.query<mysql.RowDataPacket[]>(
+          `SELECT TABLE_NAME AS t, COLUMN_NAME AS c, GENERATION_EXPRESSION AS g, EXTRA AS x
+           FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION`,
+        );
+        const info = new Map(cols.map((c) => [`${c.t}.${c.c}`, { g: String(c.g ?? ''), x: String(c.x) }]));
+        for (const c of CONVERTED) {
+          const i = info.get(`items.${c}`)!;
+          assert.notEqual(i.g, '', `items.${c} has a generation expression`);
+          assert.match(i.x, /STORED|PERSISTENT/i, `items.${c} is stored generated: ${i.x}`);
+        }
+        for (const c of ['items.digest', 'kids.twice', 'keyed.b', 'coded.lc']) {
+          assert.equal(info.get(c)!.g, '', `${c} is a plain column`);
+          assert.doesNotMatch(info.get(c)!.x, /GENERATED|PERSISTENT/i, c);
+        }
+        // New rows are computed by the target.
+        await my.query(
+          `INSERT INTO items (id, price, qty, name, sku, doc) VALUES (9000, 1.25, 4, 'New', NULL, '{"kind": "fresh", "x": {"y z": "v"}}')`,
+        );
+        const [rows] = await my.query<mysql.RowDataPacket[]>(
+          'SELECT CAST(total AS CHAR) AS total, CAST(disc AS CHAR) AS disc, lname, label, nick, kind, inner_v, half FROM items WHERE id = 9000',
+        );
+        assert.deepEqual(
+          { ...rows[0] },
+          {
+            total: '5.00',
+            disc: '1.07',
+            lname: null,
+            label: null,
+            nick: 'New',
+            kind: 'fresh',
+            inner_v: 'v',
+            half: 2,
+          },
+        );
+        await my.query('DELETE FROM items WHERE id = 9000');
+
+        // A target that computes a generated column differently is found by verify.
+        await my.query('ALTER TABLE items MODIFY lname text GENERATED ALWAYS AS (UPPER(sku)) STORED');
+      } finally {
+        await my.end();
+      }
+      const v = await runVerify({
+        config,
+        runId: `gen-verify-${target.dialect}`,
+        sink: silentSink,
+        plan: r.plan,
+      });
+      assert.equal(v.identical, false);
+      const bad = v.tables.filter((t) => t.status !== 'identical').map((t) => t.table);
+      assert.deepEqual(bad, ['items']);
     });
-    assert.equal(v.identical, false);
-    const bad = v.tables.filter((t) => t.status !== 'identical').map((t) => t.table);
-    assert.deepEqual(bad, ['items']);
-  });
+  }
 }
