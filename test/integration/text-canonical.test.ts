@@ -5,7 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
+import pg from 'pg';
 import { parseConfig } from '../../src/config/load-config.js';
 import { silentSink } from '../../src/events.js';
 import { runMigrate } from '../../src/pipeline/migrate.js';
@@ -74,6 +76,69 @@ for (const target of testTargets()) {
         rowsAsArray: true,
       });
       assert.deepEqual(rows, EXPECTED);
+    } finally {
+      await my.end();
+    }
+  });
+
+  test(`every kitchen-sink type overridden to longtext holds PostgreSQL's ::text and verifies identical (${target.dialect})`, {
+    skip: target.skip,
+  }, async () => {
+    const db = `it_canon_all_${target.dialect}`;
+    const source = await freshPgDatabase(
+      db,
+      readFileSync(new URL('../fixtures/sql/kitchen-sink.sql', import.meta.url), 'utf8'),
+    );
+    const targetUrl = await target.fresh(db);
+    // The documented session, set here independently of pg2my's code.
+    const p = new pg.Client({ connectionString: source, types: { getTypeParser: () => (v: string) => v } });
+    await p.connect();
+    let expected: Map<string, Record<string, string | null>>;
+    let cols: { name: string; array: boolean; bytea: boolean }[];
+    try {
+      await p.query(
+        "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET extra_float_digits = 1",
+      );
+      const meta = await p.query<{ name: string; array: string; bytea: string }>(
+        `SELECT attname AS name, (t.typcategory = 'A')::text AS array, (t.typname = 'bytea')::text AS bytea
+           FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+          WHERE attrelid = 'public.all_types'::regclass AND attnum > 0 AND NOT attisdropped AND attname <> 'id'
+          ORDER BY attnum`,
+      );
+      // Every value arrives as text (no type parsers), booleans as 'true'/'false'.
+      cols = meta.rows.map((m) => ({ name: m.name, array: m.array === 'true', bytea: m.bytea === 'true' }));
+      const exprs = cols.map((c) => {
+        const v = `"${c.name}"`;
+        if (c.array) return `array_to_json(${v})::text AS ${v}`;
+        if (c.bytea) return `encode(${v}, 'hex') AS ${v}`;
+        return `${v}::text AS ${v}`;
+      });
+      const r = await p.query(`SELECT id::text AS id, ${exprs.join(', ')} FROM all_types`);
+      expected = new Map(r.rows.map((row) => [row.id as string, row as Record<string, string | null>]));
+    } finally {
+      await p.end();
+    }
+    const columns = Object.fromEntries(
+      cols.map((c) => [`public.all_types.${c.name}`, { type: c.bytea ? 'longblob' : 'longtext' }]),
+    );
+    const config = parseConfig({ source, target: targetUrl, tables: ['public.all_types'], columns });
+    const r = await runMigrate({ config, runId: 'canon-all', sink: silentSink });
+    assert.equal(r.verify?.identical, true, "pg2my's own verify says identical");
+    const my = await mysql.createConnection(targetUrl);
+    try {
+      const sel = cols.map((c) =>
+        c.bytea
+          ? `LOWER(HEX(\`${c.name}\`)) AS \`${c.name}\``
+          : `CONVERT(\`${c.name}\` USING utf8mb4) AS \`${c.name}\``,
+      );
+      const [rows] = await my.query<mysql.RowDataPacket[]>(
+        `SELECT CAST(id AS CHAR) AS id, ${sel.join(', ')} FROM all_types`,
+      );
+      assert.equal(rows.length, expected.size);
+      for (const row of rows) {
+        const want = expected.get(String(row.id));
+        for (const c of cols) assert.equal(row[c.name], want?.[c.name], `id ${row.id} column ${c.name}`);
+      }
     } finally {
       await my.end();
     }
