@@ -147,14 +147,12 @@ function cli(args: string[], source: string, target: string, timeoutMs: number):
 function firstError(p: Proc): string {
   if (p.timedOut) return 'TIMEOUT: the step was killed after the step timeout';
   const lines = p.stderr.split('\n').map((l) => l.trim());
-  return (
-    lines.find((l) => /^pg2my: [A-Z_]+:/.test(l)) ??
-    lines.find((l) => /ERROR|FATAL|Error/.test(l)) ??
-    lines.find((l) => l !== '' && !l.includes('warning')) ??
-    ''
-  )
-    .replace(/^pg2my: /, '')
-    .slice(0, 240);
+  let i = lines.findIndex((l) => /^pg2my: [A-Z_]+:/.test(l));
+  if (i < 0) i = lines.findIndex((l) => /ERROR|FATAL|Error/.test(l));
+  if (i < 0) i = lines.findIndex((l) => l !== '' && !l.includes('warning'));
+  // A message that lists its items on the next lines ("N decisions are needed …:") shows the first item.
+  const line = i < 0 ? '' : lines[i]!.endsWith(':') ? `${lines[i]} ${lines[i + 1] ?? ''}` : lines[i]!;
+  return line.replace(/^pg2my: /, '').slice(0, 300);
 }
 
 async function pgAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
