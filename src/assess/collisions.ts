@@ -18,7 +18,7 @@ import {
   withTempTable,
 } from '../target/mysql/assess-queries.js';
 import type { TargetSession } from '../target/mysql/connect.js';
-import type { Risk } from './report.js';
+import type { CheckResult, Risk } from './report.js';
 
 const TEMP = '_pg2my_assess_keys';
 /** Per-column cap so that two copies of every key part stay under InnoDB's 65,535-byte row limit. */
@@ -70,8 +70,14 @@ interface KeyToTest {
   }[];
 }
 
-function keysToTest(catalog: Catalog, plan: MigrationPlan): KeyToTest[] {
+/**
+ * The keys to measure, and the keys skipped with why: a key without a text part on the target (integers,
+ * numeric, dates and times, bytea as VARBINARY, …) is compared by value there, as PostgreSQL does, so two
+ * distinct source keys cannot collide.
+ */
+function keysToTest(catalog: Catalog, plan: MigrationPlan): { keys: KeyToTest[]; skipped: string[] } {
   const out: KeyToTest[] = [];
+  const skipped: string[] = [];
   const cols = new Map<string, Map<string, TargetColumn>>();
   const keys: { table: string; name: string; columns: readonly string[] }[] = [];
   for (const op of plan.preData) {
@@ -100,15 +106,23 @@ function keysToTest(catalog: Catalog, plan: MigrationPlan): KeyToTest[] {
           }
         : undefined;
     });
-    if (parts.some((p) => p === undefined) || !parts.some((p) => p?.target.type.charset !== undefined))
+    const name = `${tp.source.schema}.${tp.source.name} ${k.name}`;
+    if (parts.some((p) => p === undefined)) {
+      skipped.push(`${name} (a key column is not copied)`);
       continue;
+    }
+    if (!parts.some((p) => p?.target.type.charset !== undefined)) {
+      const types = k.columns.map((c) => tp.columns.find((x) => x.target === c)?.sourceType ?? '?');
+      skipped.push(`${name} (${types.join(', ')}: no text part, compared by value, cannot collide)`);
+      continue;
+    }
     out.push({
       source: `${tp.source.schema}.${tp.source.name}`,
       key: k.name,
       parts: parts as KeyToTest['parts'],
     });
   }
-  return out;
+  return { keys: out, skipped };
 }
 
 function describeGroups(
@@ -147,18 +161,24 @@ export async function scanCollisions(
   plan: MigrationPlan,
   dialect: Dialect,
   reference: string | undefined,
-): Promise<Risk[]> {
+): Promise<{ risks: Risk[]; checks: CheckResult[] }> {
   const risks: Risk[] = [];
-  for (const k of keysToTest(catalog, plan)) {
-    const coll = k.parts.map(
-      (p) => p.target.type.collation ?? (p.target.type.charset ? dialect.keyCollation : 'utf8mb4_bin'),
-    );
+  const { keys, skipped } = keysToTest(catalog, plan);
+  for (const k of keys) {
+    const coll = k.parts.map((p) => {
+      const cs = p.target.type.charset;
+      if (p.target.type.collation) return p.target.type.collation;
+      if (cs === undefined) return 'utf8mb4_bin';
+      return cs === 'utf8mb4' ? dialect.keyCollation : `${cs}_bin`;
+    });
     const strings = k.parts.flatMap((p, i) => (p.target.type.charset !== undefined ? [i] : []));
     const ref = reference && strings.some((i) => coll[i] !== reference) ? reference : undefined;
+    // Each text part in the target's own character set and collation (a uuid is CHAR(36) ascii_bin).
     const columns: TempColumn[] = k.parts.map((p, i) => ({
       name: `k${i}`,
       maxChars: p.maxChars,
       collation: coll[i] ?? 'utf8mb4_bin',
+      ...(p.target.type.charset ? { charset: p.target.type.charset } : {}),
     }));
     if (ref)
       for (const i of strings)
@@ -240,5 +260,13 @@ export async function scanCollisions(
       evidence: `${values} distinct key values streamed into a TEMPORARY table on the target with ${collation} and grouped there (${ms} ms); groups: ${annotated.join('; ')}.`,
     });
   }
-  return risks;
+  const failed = risks.filter((r) => r.id === 'CHECK_FAILED').length;
+  const checks: CheckResult[] = [
+    {
+      name: 'collation collision test',
+      status: failed > 0 ? 'fail' : 'pass',
+      detail: `${keys.length - failed} of ${keys.length} key(s) with a text part measured on the target${skipped.length ? `; not measured: ${skipped.join('; ')}` : ''}`,
+    },
+  ];
+  return { risks, checks };
 }

@@ -177,7 +177,7 @@ export async function runAssess(opts: AssessOptions): Promise<AssessReport> {
         const c = await phase('collisions', () =>
           scanCollisions(client, target, cat, plan, dialect, reference),
         );
-        if (c) risks.push(...c);
+        if (c) add(c);
       }
       const est = await phase(
         'estimate',
