@@ -3,6 +3,7 @@
 // Invariant: an unknown key is an error that names the key (strict objects), never silently ignored.
 
 import { z } from 'zod';
+import { DEFAULT_TYPE_DECISIONS as D, decisionConfigValue } from '../plan/options.js';
 
 const typeDecisions = z
   .object({
@@ -11,13 +12,15 @@ const typeDecisions = z
         z.enum(['measure', 'text']),
         z.string().regex(/^decimal\(\d+,\s*\d+\)$/i, 'numeric must be measure, text or decimal(p,s)'),
       ])
-      .default('measure'),
-    timestamptz: z.enum(['datetime', 'timestamp']).default('datetime'),
-    textKey: z.union([z.literal('measure'), z.string().regex(/^varchar\(\d+\)$/i)]).default('measure'),
-    array: z.enum(['json', 'text']).default('json'),
-    interval: z.enum(['text', 'time']).default('text'),
-    timetz: z.enum(['text', 'time']).default('text'),
-    json: z.enum(['text', 'json']).default('text'),
+      .default(decisionConfigValue(D.numeric)),
+    timestamptz: z.enum(['datetime', 'timestamp']).default(D.timestamptz),
+    textKey: z
+      .union([z.literal('measure'), z.string().regex(/^varchar\(\d+\)$/i)])
+      .default(decisionConfigValue(D.textKey)),
+    array: z.enum(['json', 'text']).default(D.array),
+    interval: z.enum(['text', 'time']).default(D.interval),
+    timetz: z.enum(['text', 'time']).default(D.timetz),
+    json: z.enum(['text', 'json']).default(D.json),
   })
   .strict();
 
@@ -85,15 +88,7 @@ export const configSchema = z
     exclude: z.array(z.string()).default([]),
     connectTimeoutMs: z.number().int().min(100).default(5000),
     runDir: z.string().default('runs'),
-    types: typeDecisions.default({
-      numeric: 'measure',
-      timestamptz: 'datetime',
-      textKey: 'measure',
-      array: 'json',
-      interval: 'text',
-      timetz: 'text',
-      json: 'text',
-    }),
+    types: typeDecisions.default(typeDecisions.parse({})),
     collation: z.object({ key: z.string().optional(), text: z.string().optional() }).strict().default({}),
     /** Per-column overrides keyed by `schema.table.column`. */
     columns: z.record(z.string(), columnOverride).default({}),

@@ -6,6 +6,7 @@
 
 import type { Column, NotConverted } from '../catalog/model.js';
 import type { Dialect } from '../dialect/capabilities.js';
+import { MYSQL_STRING_TYPES } from '../dialect/type-families.js';
 import { MigrationError } from '../errors.js';
 import type {
   ColumnPlan,
@@ -28,7 +29,7 @@ import {
 import { fitGenerated, type GeneratedLimits } from './generated-limits.js';
 import { mapDefault } from './map-default.js';
 import { type ExprColumn, translateExpr } from './translate-expr.js';
-import { baseName, overrideTransform, parseTypeOverride, STRING_TYPES } from './type-override.js';
+import { baseName, overrideTransform, parseTypeOverride } from './type-override.js';
 
 /** Re-exported for callers that validate overrides up front (config). */
 export { parseTypeOverride } from './type-override.js';
@@ -101,7 +102,7 @@ export function mapColumn(col: Column, ctx: ColumnContext): MappedColumn {
     type = parseTypeOverride(override.type, w);
     ruleId = `config:columns.${w}`;
     transform = overrideTransform(rule?.transform, type);
-    strings = STRING_TYPES.has(baseName(type)) ? (rule?.strings ?? 'auto') : undefined;
+    strings = MYSQL_STRING_TYPES.has(baseName(type)) ? (rule?.strings ?? 'auto') : undefined;
     decision = {
       key: `columns.${w}`,
       column: w,
@@ -270,7 +271,7 @@ function withCollation(
   ctx: ColumnContext,
   w: string,
 ): TargetType {
-  if (kind === undefined || !STRING_TYPES.has(baseName(type))) {
+  if (kind === undefined || !MYSQL_STRING_TYPES.has(baseName(type))) {
     if (override !== undefined) {
       throw new MigrationError(
         'CONFIG_INVALID',

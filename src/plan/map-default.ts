@@ -4,9 +4,10 @@
 // as {str} parts (quoted by the renderer) or as numbers that passed a strict numeric pattern.
 
 import type { Column } from '../catalog/model.js';
+import { MYSQL_INT_TYPES, MYSQL_LOB_TYPES, MYSQL_STRING_TYPES } from '../dialect/type-families.js';
 import type { SqlFragment, TargetDefault, TargetType, Transform } from './model.js';
 import { parseDefault } from './translate-expr.js';
-import { baseName, LOB_TYPES, STRING_TYPES } from './type-override.js';
+import { baseName } from './type-override.js';
 
 /** A translated default (with an optional warning), or the reason it is not converted. */
 export type MappedDefault =
@@ -17,8 +18,7 @@ const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?$/;
 const TIME_RE = /^\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?$/;
 const NUMBER_RE = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/;
-const INT_TYPES = new Set(['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'BIGINT']);
-const NUM_TYPES = new Set([...INT_TYPES, 'DECIMAL', 'FLOAT', 'DOUBLE']);
+const NUM_TYPES = new Set([...MYSQL_INT_TYPES, 'DECIMAL', 'FLOAT', 'DOUBLE']);
 const TRUE_WORDS = new Set(['t', 'true', 'y', 'yes', 'on', '1']);
 const FALSE_WORDS = new Set(['f', 'false', 'n', 'no', 'off', '0']);
 
@@ -35,13 +35,13 @@ export function mapDefault(
 ): MappedDefault | Record<string, never> {
   const d = parseDefault(text);
   const base = baseName(type);
-  const lob = LOB_TYPES.has(base);
+  const lob = MYSQL_LOB_TYPES.has(base);
   const lit = (sql: SqlFragment): MappedDefault => ({
     value: lob ? { kind: 'expression', sql } : { kind: 'literal', sql },
   });
   const str = (v: string) => lit([{ str: v }]);
   const num = (v: string): MappedDefault =>
-    (INT_TYPES.has(base) ? /^-?\d+$/ : NUMBER_RE).test(v) && NUM_TYPES.has(base)
+    (MYSQL_INT_TYPES.has(base) ? /^-?\d+$/ : NUMBER_RE).test(v) && NUM_TYPES.has(base)
       ? lit([v])
       : { reason: `${v} is not a ${base} value` };
   switch (d.kind) {
@@ -58,7 +58,7 @@ export function mapDefault(
         : { reason: `boolean default on a ${base} column` };
     case 'number':
       if (NUM_TYPES.has(base)) return num(d.text);
-      return STRING_TYPES.has(base) && (transform === 'none' || transform === 'text')
+      return MYSQL_STRING_TYPES.has(base) && (transform === 'none' || transform === 'text')
         ? str(d.text)
         : { reason: `number default on a ${base} column` };
     case 'string': {
@@ -87,7 +87,7 @@ export function mapDefault(
         }
       }
       if (
-        (STRING_TYPES.has(base) || lob) &&
+        (MYSQL_STRING_TYPES.has(base) || lob) &&
         (transform === 'none' || transform === 'text') &&
         !base.endsWith('BLOB')
       )

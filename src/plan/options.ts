@@ -13,8 +13,9 @@ export interface TypeDecisions {
   /** timestamptz. `datetime` (default): DATETIME(p) holding UTC; `timestamp`: TIMESTAMP(p), 1970–2038 only. */
   readonly timestamptz: 'datetime' | 'timestamp';
   /**
-   * text (or varchar longer than fits) in a PRIMARY KEY, UNIQUE or FK. `measure` (default): VARCHAR(n) with
-   * n = max(255, longest value), error if the key would pass the index limit; or a fixed length.
+   * text (or varchar longer than fits), citext or bytea in a PRIMARY KEY, UNIQUE, FK or index. `measure`
+   * (default): VARCHAR(n) / VARBINARY(n) with n = max(255, longest value), error if the key would pass the
+   * index limit; or a fixed length (config `varchar(n)`).
    */
   readonly textKey: 'measure' | { readonly length: number };
   /** Arrays. `json` (default): JSON array (lower bounds other than 1 are rejected); `text`: PostgreSQL literal. */
@@ -65,6 +66,15 @@ export const DEFAULT_TYPE_DECISIONS: TypeDecisions = {
   timetz: 'text',
   json: 'text',
 };
+
+/**
+ * A decision as pg2my.yaml spells it: string choices as they are, `decimal(p,s)` and `varchar(n)` for the
+ * fixed forms. config/schema.ts takes its defaults from DEFAULT_TYPE_DECISIONS through this.
+ */
+export function decisionConfigValue(v: TypeDecisions[keyof TypeDecisions]): string {
+  if (typeof v === 'string') return v;
+  return 'length' in v ? `varchar(${v.length})` : `decimal(${v.precision},${v.scale})`;
+}
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   types: DEFAULT_TYPE_DECISIONS,

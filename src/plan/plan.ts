@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { type Catalog, type Column, qualified, type Table } from '../catalog/model.js';
+import { PG_INT_TYPES, PG_STRING_TYPES } from '../catalog/type-families.js';
 import type { Dialect } from '../dialect/capabilities.js';
 import { MigrationError } from '../errors.js';
 import { generatedLimits } from './generated-limits.js';
@@ -487,9 +488,6 @@ function tableWarnings(t: Table, n: Named, b: Builder): void {
   }
 }
 
-const INT_TYPES = new Set(['int2', 'int4', 'int8']);
-const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext']);
-
 /** How copy and verify split the table: PK, else first all-NOT-NULL unique key, else ctid. */
 export function keyPlan(t: Table): KeyPlan {
   const col = (name: string) => t.columns.find((c) => c.name === name);
@@ -500,8 +498,8 @@ export function keyPlan(t: Table): KeyPlan {
   const of = (columns: readonly string[]): KeyPlan => {
     const c = columns.length === 1 ? col(columns[0]!) : undefined;
     const scalar = c !== undefined && !c.type.array && !c.type.enum;
-    if (scalar && INT_TYPES.has(c.type.name)) return { kind: 'int', columns };
-    if (scalar && TEXT_TYPES.has(c.type.name)) return { kind: 'text', columns };
+    if (scalar && PG_INT_TYPES.has(c.type.name)) return { kind: 'int', columns };
+    if (scalar && PG_STRING_TYPES.has(c.type.name)) return { kind: 'text', columns };
     return { kind: 'composite', columns };
   };
   if (t.primaryKey) return of(t.primaryKey.columns);

@@ -13,6 +13,7 @@ import {
   qualified,
   type Table,
 } from '../catalog/model.js';
+import { PG_INT_TYPES } from '../catalog/type-families.js';
 import type { Dialect } from '../dialect/capabilities.js';
 import { MigrationError } from '../errors.js';
 import { indexKeyBytes, isIndexable } from './index-bytes.js';
@@ -166,11 +167,7 @@ export function chooseAutoIncrement(
   b: Builder,
 ): AutoIncrementChoice | undefined {
   const seq = t.columns.filter(
-    (c) =>
-      isSequenceColumn(c) &&
-      !c.type.array &&
-      ['int2', 'int4', 'int8'].includes(c.type.name) &&
-      c.generated === undefined,
+    (c) => isSequenceColumn(c) && !c.type.array && PG_INT_TYPES.has(c.type.name) && c.generated === undefined,
   );
   let choice: AutoIncrementChoice | undefined;
   const pkFirst = t.primaryKey?.columns[0];

@@ -5,6 +5,7 @@
 // (DECISION_REQUIRED, TYPE_UNMAPPABLE, CONFIG_INVALID) saying which config key resolves it.
 
 import type { Column, ColumnType } from '../catalog/model.js';
+import { MYSQL_TEXT_BYTES } from '../dialect/type-families.js';
 import { MigrationError } from '../errors.js';
 import { columnSnippet, typesSnippet } from './config-snippet.js';
 import type { TargetType } from './model.js';
@@ -19,8 +20,8 @@ export function decisionChoice(types: TypeDecisions, key: keyof TypeDecisions): 
 
 /** MySQL TEXT type that holds `bytes` bytes. */
 export function textFamily(bytes: number): TargetType {
-  if (bytes <= 65_535) return { name: 'TEXT' };
-  if (bytes <= 16_777_215) return { name: 'MEDIUMTEXT' };
+  if (bytes <= MYSQL_TEXT_BYTES.TEXT!) return { name: 'TEXT' };
+  if (bytes <= MYSQL_TEXT_BYTES.MEDIUMTEXT!) return { name: 'MEDIUMTEXT' };
   return { name: 'LONGTEXT' };
 }
 

@@ -1,24 +1,11 @@
 // Column type overrides (config `columns["schema.table.column"].type`): parse a MySQL type spelling into
-// a TargetType, and pick the transform that carries the values into it. Also the MySQL type-family sets
-// shared by map-column and map-default. Invariant: only known type names and integer arguments pass.
+// a TargetType, and pick the transform that carries the values into it (type families: dialect/type-families).
+// Invariant: only known type names and integer arguments pass.
 
+import { MYSQL_LOB_TYPES, MYSQL_STRING_TYPES } from '../dialect/type-families.js';
 import { MigrationError } from '../errors.js';
 import type { TargetType, Transform } from './model.js';
 
-/** MySQL string types: they get a charset and collation. */
-export const STRING_TYPES: ReadonlySet<string> = new Set([
-  'CHAR',
-  'VARCHAR',
-  'TINYTEXT',
-  'TEXT',
-  'MEDIUMTEXT',
-  'LONGTEXT',
-  'ENUM',
-]);
-/** Types that take only expression defaults on MySQL 8 (and cannot be indexed without a prefix). */
-export const LOB_TYPES: ReadonlySet<string> = new Set([
-  ...['TINYTEXT', 'TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'TINYBLOB', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB', 'JSON'],
-]);
 /** `DECIMAL` of `DECIMAL UNSIGNED`: the type name without modifiers. */
 export const baseName = (t: TargetType): string => t.name.split(' ')[0]!;
 
@@ -30,7 +17,7 @@ export const baseName = (t: TargetType): string => t.name.split(' ')[0]!;
  */
 export function overrideTransform(base: Transform | undefined, type: TargetType): Transform {
   const b = baseName(type);
-  const isString = STRING_TYPES.has(b) || LOB_TYPES.has(b);
+  const isString = MYSQL_STRING_TYPES.has(b) || MYSQL_LOB_TYPES.has(b);
   if (base === undefined) return isString ? 'text' : 'none';
   const bytes = b.endsWith('BLOB') || b === 'VARBINARY' || b === 'BINARY';
   if ((!isString && !bytes) || b === 'JSON' || base === 'array-json') return base;

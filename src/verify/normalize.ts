@@ -6,6 +6,7 @@
 
 import type { Catalog } from '../catalog/model.js';
 import type { Dialect } from '../dialect/capabilities.js';
+import { MYSQL_BYTES_TYPES, MYSQL_INT_TYPES, MYSQL_STRING_TYPES } from '../dialect/type-families.js';
 import type { ColumnPlan, TargetColumn } from '../plan/model.js';
 
 /** The canonical text family a column is compared in. See the table at the top of checksum-sql.ts. */
@@ -71,9 +72,6 @@ const PRECISION: Readonly<Record<ValueKind, string>> = {
   bit: 'exact bits',
 };
 
-const INT_TYPES = new Set(['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'INTEGER', 'BIGINT', 'YEAR']);
-const TEXT_TYPES = new Set(['VARCHAR', 'TINYTEXT', 'TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'ENUM', 'SET']);
-const BYTE_TYPES = new Set(['BINARY', 'VARBINARY', 'TINYBLOB', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB']);
 /** PostgreSQL types whose `COLLATE "C"` order is byte order of their text. */
 const PG_STRING_TYPES = new Set(['text', 'varchar', 'bpchar', 'name']);
 
@@ -84,12 +82,12 @@ function baseTypeName(t: TargetColumn['type']): string {
 function kindOf(plan: ColumnPlan, target: TargetColumn, src: SourceTypeInfo, dialect: Dialect): ValueKind {
   const name = baseTypeName(target.type);
   if (plan.transform === 'bool') return 'bool';
-  if (INT_TYPES.has(name)) return 'int';
+  if (MYSQL_INT_TYPES.has(name) || name === 'YEAR') return 'int';
   if (name === 'DECIMAL' || name === 'NUMERIC') return 'decimal';
   if (name === 'FLOAT' || name === 'DOUBLE' || name === 'REAL') return 'float';
   if (name === 'CHAR') return 'char';
-  if (TEXT_TYPES.has(name)) return src.name === 'bpchar' && !src.array ? 'char' : 'text';
-  if (BYTE_TYPES.has(name)) return 'bytes';
+  if (MYSQL_STRING_TYPES.has(name)) return src.name === 'bpchar' && !src.array ? 'char' : 'text';
+  if (MYSQL_BYTES_TYPES.has(name)) return 'bytes';
   if (name === 'DATE') return 'date';
   if (name === 'TIME') return 'time';
   if (name === 'DATETIME' || name === 'TIMESTAMP') return 'datetime';

@@ -7,12 +7,12 @@
 
 import type { Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
+import { PG_INT_SPELLINGS } from '../../catalog/type-families.js';
 import type { ChunkRange, KeyValue } from '../../copy/chunk-range.js';
 import { MigrationError } from '../../errors.js';
 import type { ColumnPlan, TablePlan } from '../../plan/model.js';
 import type { SourceClient } from './connect.js';
 
-const INT_TYPES = new Set(['smallint', 'integer', 'bigint']);
 const INT_RE = /^-?\d{1,20}$/;
 
 export const pgIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
@@ -77,7 +77,7 @@ export function copiedColumns(t: TablePlan): ColumnPlan[] {
 export function keyExprs(t: TablePlan): string[] {
   return t.key.columns.map((name) => {
     const col = t.columns.find((c) => c.source === name);
-    const intKey = col !== undefined && INT_TYPES.has(col.sourceType);
+    const intKey = col !== undefined && PG_INT_SPELLINGS.has(col.sourceType);
     const ref = `${qualified(t)}.${pgIdent(name)}`;
     return intKey ? ref : `(${ref}::text COLLATE "C")`;
   });
@@ -85,7 +85,7 @@ export function keyExprs(t: TablePlan): string[] {
 
 function isIntKey(t: TablePlan, i: number): boolean {
   const col = t.columns.find((c) => c.source === t.key.columns[i]);
-  return col !== undefined && INT_TYPES.has(col.sourceType);
+  return col !== undefined && PG_INT_SPELLINGS.has(col.sourceType);
 }
 
 function literals(t: TablePlan, values: readonly KeyValue[]): string[] {

@@ -4,6 +4,7 @@
 // Invariant: type spellings are compared after normalisation, so MySQL 8 and MariaDB read-backs both match.
 
 import type { Dialect } from '../../dialect/capabilities.js';
+import { MYSQL_STRING_TYPES } from '../../dialect/type-families.js';
 import type { DdlOp, MigrationPlan, TargetColumn, TargetType } from '../../plan/model.js';
 import type { TargetSchema, TargetTableInfo } from './introspect.js';
 
@@ -19,17 +20,6 @@ export interface PlanComparison {
   readonly missing: readonly DdlOp[];
   readonly drift: readonly Drift[];
 }
-
-const STRING_TYPES = new Set([
-  'CHAR',
-  'VARCHAR',
-  'TINYTEXT',
-  'TEXT',
-  'MEDIUMTEXT',
-  'LONGTEXT',
-  'ENUM',
-  'SET',
-]);
 
 function quoteLabel(v: string): string {
   return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
@@ -48,7 +38,7 @@ export function expectedColumnType(t: TargetType, dialect: Dialect): string {
 /** The collation a planned column reads back with (null for non-string columns). */
 export function expectedCollation(t: TargetType, dialect: Dialect): string | null {
   if (t.name.toUpperCase() === 'JSON') return dialect.jsonIsBinary ? null : 'utf8mb4_bin';
-  if (!STRING_TYPES.has(t.name.toUpperCase())) return null;
+  if (!MYSQL_STRING_TYPES.has(t.name.toUpperCase())) return null;
   return t.collation ?? null;
 }
 
