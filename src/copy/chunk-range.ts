@@ -9,7 +9,7 @@ import type { KeyPlan } from '../plan/model.js';
 export type KeyValue = string;
 
 export interface ChunkRange {
-  /** Target table name (the plan's TablePlan.target). */
+  /** The table as the run knows it: tableKey(TablePlan) — its target name, or database.name under schemaMap. */
   readonly table: string;
   /** Sequence number within the table, 0-based, in key order of creation. */
   readonly no: number;

@@ -4,7 +4,7 @@
 // Invariants: a cursor's chunks are contiguous, never overlap, cover its whole gap, and are numbered in key
 // order inside the gap's number block; a range, once handed out, is never recomputed (retries reuse it).
 
-import type { TablePlan } from '../plan/model.js';
+import { type TablePlan, tableKey } from '../plan/model.js';
 import type { ChunkRange, KeyValue } from './chunk-range.js';
 import { blockSpan, type Gap, intSpan } from './chunks.js';
 
@@ -50,7 +50,7 @@ abstract class BaseCursor implements Cursor {
   }
   protected emit(hi: readonly KeyValue[] | null, last: boolean): ChunkRange {
     const c: ChunkRange = {
-      table: this.table.target,
+      table: tableKey(this.table),
       no: this.no,
       kind: this.table.key.kind,
       lo: this.lo,

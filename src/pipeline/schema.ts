@@ -18,7 +18,7 @@ import { type SourceClient, connectSource } from '../source/postgres/connect.js'
 import { introspect } from '../source/postgres/introspect.js';
 import { type PlanComparison, comparePlan } from '../target/mysql/compare-plan.js';
 import { type TargetSession, connectTarget } from '../target/mysql/connect.js';
-import { introspectTarget } from '../target/mysql/introspect.js';
+import { introspectPlanTarget } from '../target/mysql/introspect.js';
 import { renderOp, renderScript, uncheckedSession } from '../target/mysql/render-ddl.js';
 
 export const SOURCE_PASSWORD_ENV = ['PG2MY_SOURCE_PASSWORD', 'PGPASSWORD'] as const;
@@ -202,7 +202,7 @@ export async function runSchema(opts: {
     const { catalog, plan } = await planWithClient(client, config, dialect);
     const sql = renderScript(plan, dialect);
     if (!target) return { plan, catalog, dialect, sql, applied: [] };
-    const comparison = comparePlan(plan, await introspectTarget(target.conn), dialect);
+    const comparison = comparePlan(plan, await introspectPlanTarget(target.conn, plan), dialect);
     if (!opts.apply) return { plan, catalog, dialect, sql, comparison, applied: [] };
     if (comparison.drift.length > 0) {
       const first = comparison.drift[0]!;

@@ -12,6 +12,7 @@ import { MigrationError } from '../errors.js';
 import type { EventSink } from '../events.js';
 import type { MigrationPlan } from '../plan/model.js';
 import { connectSource } from '../source/postgres/connect.js';
+import { refuseRowSecurity } from '../source/postgres/row-security.js';
 import {
   pgColumnBaseTypes,
   pgEndSnapshot,
@@ -19,7 +20,7 @@ import {
   pgShareSnapshot,
 } from '../source/postgres/verify-queries.js';
 import { connectTarget, type TargetSession } from '../target/mysql/connect.js';
-import { introspectTarget } from '../target/mysql/introspect.js';
+import { introspectPlanTarget } from '../target/mysql/introspect.js';
 import { myBeginSnapshot, myEndSnapshot, myMaxValues } from '../target/mysql/verify-queries.js';
 import { sourceTypesFromCatalog } from '../verify/normalize.js';
 import { autoIncrementColumns, checkStructure } from '../verify/structure.js';
@@ -82,13 +83,17 @@ export async function runVerify(opts: RunVerifyOptions): Promise<VerifyReport> {
     const lanes: Lane[] = opened.pg.map((pg, i) => ({ source: pg, target: sessions[i]!.conn }));
     const first = lanes[0]!;
     const dialect = DIALECTS[sessions[0]!.flavour];
+    await refuseRowSecurity(
+      first.source,
+      plan.tables.map((t) => t.source),
+    );
     await pgShareSnapshot(
       first.source,
       lanes.slice(1).map((l) => l.source),
     );
     for (const l of lanes) await myBeginSnapshot(l.target);
 
-    const target = await introspectTarget(first.target);
+    const target = await introspectPlanTarget(first.target, plan);
     const sourceUtf8 = (await pgServerEncoding(first.source)).toUpperCase() === 'UTF8';
     const sourceTypes = catalog
       ? sourceTypesFromCatalog(catalog)

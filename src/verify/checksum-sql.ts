@@ -34,7 +34,7 @@ import type { QualifiedName } from '../catalog/model.js';
 import type { Dialect } from '../dialect/capabilities.js';
 import type { MigrationPlan, TablePlan, TargetColumn } from '../plan/model.js';
 import type { TargetTableInfo } from '../target/mysql/introspect.js';
-import { quoteIdent as myIdent } from '../target/mysql/quote.js';
+import { quoteIdent as myIdent, quoteTable } from '../target/mysql/quote.js';
 import {
   type ColumnNorm,
   classifyColumn,
@@ -55,6 +55,8 @@ export interface KeyPart {
 export interface TableShape {
   readonly source: QualifiedName;
   readonly target: string;
+  /** Target database from schemaMap; absent = the connection's (the target URL's) database. */
+  readonly database?: string;
   readonly columns: readonly ColumnNorm[];
   /** Key parts in key order; empty when the table is verified by row-hash buckets (no usable key). */
   readonly key: readonly KeyPart[];
@@ -84,7 +86,9 @@ export function tableShape(
   target: TargetTableInfo | undefined,
   sourceUtf8: boolean,
 ): TableShape {
-  const create = plan.preData.find((o) => o.kind === 'createTable' && o.table === t.target);
+  const create = plan.preData.find(
+    (o) => o.kind === 'createTable' && o.table === t.target && o.database === t.database,
+  );
   const targetCols = new Map<string, TargetColumn>(
     create?.kind === 'createTable' ? create.columns.map((c) => [c.name, c]) : [],
   );
@@ -110,7 +114,14 @@ export function tableShape(
           const coll = target?.columns.find((c) => c.name === col.target)?.collation;
           return { col, order: keyOrderOf(col, coll) };
         });
-  return { source: t.source, target: t.target, columns, key: key.every((k) => k.col) ? key : [], sourceUtf8 };
+  return {
+    source: t.source,
+    target: t.target,
+    ...(t.database !== undefined ? { database: t.database } : {}),
+    columns,
+    key: key.every((k) => k.col) ? key : [],
+    sourceUtf8,
+  };
 }
 
 /** PostgreSQL identifier quoting (as pg's escapeIdentifier). */
@@ -119,7 +130,7 @@ export function pgIdent(name: string): string {
 }
 
 const pgTable = (t: TableShape) => `${pgIdent(t.source.schema)}.${pgIdent(t.source.name)}`;
-const myTable = (t: TableShape) => myIdent(t.target);
+const myTable = (t: TableShape) => quoteTable(t.target, t.database);
 
 function pgFloat(x: string): string {
   const a = `abs(${x})`;

@@ -7,7 +7,7 @@
 // compare-plan.ts); a NOT VALID FK is expected to exist, and orphan rows under it are not drift.
 
 import type { Dialect } from '../dialect/capabilities.js';
-import type { DdlOp, MigrationPlan } from '../plan/model.js';
+import { type DdlOp, type MigrationPlan, tableKey } from '../plan/model.js';
 import { comparePlan } from '../target/mysql/compare-plan.js';
 import type { TargetSchema } from '../target/mysql/introspect.js';
 
@@ -74,15 +74,24 @@ export function infoSchemaSpelling(expected: string, actual: string): boolean {
   return utf8mb3 === actual || (/^enum\(/i.test(expected) && utf8mb3.toLowerCase() === actual);
 }
 
-/** The plan's AUTO_INCREMENT columns, as (table, column) pairs. */
-export function autoIncrementColumns(plan: MigrationPlan): { table: string; column: string }[] {
-  const out: { table: string; column: string }[] = [];
+/**
+ * The plan's AUTO_INCREMENT columns: `table` is the run's key for the table (tableKey); for a table in a
+ * schemaMap database, `name` and `database` say where it is on the target.
+ */
+export function autoIncrementColumns(
+  plan: MigrationPlan,
+): { table: string; column: string; name?: string; database?: string }[] {
+  const out: { table: string; column: string; name?: string; database?: string }[] = [];
   for (const op of plan.preData) {
     if (op.kind !== 'createTable') continue;
-    for (const c of op.columns) if (c.autoIncrement) out.push({ table: op.table, column: c.name });
+    const at = op.database === undefined ? {} : { name: op.table, database: op.database };
+    for (const c of op.columns) if (c.autoIncrement) out.push({ table: opKey(op), column: c.name, ...at });
   }
   return out;
 }
+
+/** An op's table as the run and the read-back (introspectPlanTarget) know it. */
+const opKey = (op: DdlOp): string => tableKey({ target: op.table, database: op.database });
 
 /**
  * Everything about the target's structure that differs from the plan. `autoIncrement` gives MAX() of each
@@ -98,9 +107,9 @@ export function checkStructure(
   const problems: StructureProblem[] = [];
   for (const op of cmp.missing) {
     // A table that is missing hides its indexes, keys, checks and counter: report the table once.
-    if (op.kind !== 'createTable' && !target.tables.has(op.table)) continue;
+    if (op.kind !== 'createTable' && !target.tables.has(opKey(op))) continue;
     if (op.kind === 'setAutoIncrement') {
-      const got = target.tables.get(op.table)?.autoIncrement ?? null;
+      const got = target.tables.get(opKey(op))?.autoIncrement ?? null;
       problems.push({
         table: op.table,
         object: `auto_increment ${op.column}`,

@@ -8,7 +8,7 @@ import type { ChunkRange } from '../copy/chunk-range.js';
 import type { Dialect } from '../dialect/capabilities.js';
 import { MigrationError } from '../errors.js';
 import type { EventSink } from '../events.js';
-import type { MigrationPlan, TablePlan } from '../plan/model.js';
+import { type MigrationPlan, type TablePlan, tableKey } from '../plan/model.js';
 import type { TargetSchema } from '../target/mysql/introspect.js';
 import { bisect, sameChecksum } from './bisect.js';
 import type { Segment, TableShape } from './checksum-sql.js';
@@ -146,7 +146,7 @@ async function checksumLevel(
       how: `checksum: no usable key, so rows are bucketed by their row hash (${parts.length} buckets, each count + SUM of md5-64 in SQL); differing buckets are split by hash prefix down to ≤${o.bisectRows} rows and diffed as multisets (keys shown as #row-hash)`,
     };
   }
-  const fromChunks = sg.segmentsFromChunks(t, input.chunks?.get(t.target));
+  const fromChunks = sg.segmentsFromChunks(t, input.chunks?.get(tableKey(t)));
   const segs =
     fromChunks ??
     (await pool.run((lane) => sg.cutSegments(lane, t, tp.estimatedRows, o.segmentRows ?? 100_000)));
@@ -191,7 +191,7 @@ async function fullLevel(
     };
   }
   const segs =
-    sg.segmentsFromChunks(t, input.chunks?.get(t.target)) ??
+    sg.segmentsFromChunks(t, input.chunks?.get(tableKey(t))) ??
     (await pool.run((lane) =>
       sg.cutSegments(lane, t, tp.estimatedRows, input.options.segmentRows ?? 100_000),
     ));
@@ -248,7 +248,7 @@ function dedupe(d: RowDiff): RowDiff {
 async function verifyTable(pool: LanePool, tp: TablePlan, input: VerifyTablesInput): Promise<TableReport> {
   const o = input.options;
   const srcName = `${tp.source.schema}.${tp.source.name}`;
-  const info = input.target.tables.get(tp.target);
+  const info = input.target.tables.get(tableKey(tp));
   const t = q.tableShape(
     tp,
     input.plan,
@@ -258,7 +258,7 @@ async function verifyTable(pool: LanePool, tp: TablePlan, input: VerifyTablesInp
     input.sourceUtf8,
   );
   const base = {
-    table: tp.target,
+    table: tableKey(tp),
     source: srcName,
     segments: 0,
     mismatchedSegments: 0,
@@ -274,7 +274,7 @@ async function verifyTable(pool: LanePool, tp: TablePlan, input: VerifyTablesInp
       rowsSource: 0,
       rowsTarget: 0,
       compared: 'nothing: the table is missing on the target',
-      error: `table ${tp.target} does not exist on the target`,
+      error: `table ${tableKey(tp)} does not exist on the target`,
     };
   }
   try {

@@ -1,7 +1,8 @@
 // An oracle for "the target holds the same data as the source" that shares no code with pg2my's copy or
 // verify: every value is rendered to text by its own SQL on each side (chosen from each side's catalog
 // type), normalised here by the source type's class, and the tables compared as sorted multisets of rows.
-// Only table and column NAMES come from the plan (names are not values).
+// Only table and column NAMES (and, under schemaMap, each table's target database) come from the plan
+// (names are not values).
 
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -153,8 +154,8 @@ export async function oracleCompare(
         ]),
       );
       const [myMeta] = await my.query<mysql.RowDataPacket[]>(
-        'SELECT COLUMN_NAME AS n, DATA_TYPE AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-        [t.target],
+        'SELECT COLUMN_NAME AS n, DATA_TYPE AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?',
+        [t.database ?? null, t.target],
       );
       const myTypes = new Map(myMeta.map((r) => [String(r.n), String(r.t).toLowerCase()]));
       // A value stored as text on the target (a type override) holds PostgreSQL's own text of it in UTC.
@@ -173,7 +174,7 @@ export async function oracleCompare(
         })
       ).rows as (string | null)[][];
       const [myRows] = await my.query<mysql.RowDataPacket[]>({
-        sql: `SELECT ${cols.map((c) => myExpr(c.target, myTypes.get(c.target) ?? '')).join(', ')} FROM ${myq(t.target)}`,
+        sql: `SELECT ${cols.map((c) => myExpr(c.target, myTypes.get(c.target) ?? '')).join(', ')} FROM ${t.database === undefined ? '' : `${myq(t.database)}.`}${myq(t.target)}`,
         rowsAsArray: true,
       });
       const canon = (rows: (string | null)[][]) =>
@@ -191,7 +192,7 @@ export async function oracleCompare(
       const onlySource = [...ca].filter(([k, n]) => (cb.get(k) ?? 0) < n).map(([k]) => k);
       const onlyTarget = [...cb].filter(([k, n]) => (ca.get(k) ?? 0) < n).map(([k]) => k);
       out.push({
-        table: t.target,
+        table: t.database === undefined ? t.target : `${t.database}.${t.target}`,
         sourceRows: a.length,
         targetRows: b.length,
         onlySource: onlySource.slice(0, 5),

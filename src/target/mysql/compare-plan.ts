@@ -5,7 +5,13 @@
 
 import type { Dialect } from '../../dialect/capabilities.js';
 import { MYSQL_STRING_TYPES } from '../../dialect/type-families.js';
-import type { DdlOp, MigrationPlan, TargetColumn, TargetType } from '../../plan/model.js';
+import {
+  type DdlOp,
+  type MigrationPlan,
+  type TargetColumn,
+  type TargetType,
+  tableKey,
+} from '../../plan/model.js';
 import type { TargetSchema, TargetTableInfo } from './introspect.js';
 
 export interface Drift {
@@ -108,7 +114,8 @@ export function comparePlan(plan: MigrationPlan, target: TargetSchema, dialect: 
   const missing: DdlOp[] = [];
   const drift: Drift[] = [];
   for (const op of [...plan.preData, ...plan.postData]) {
-    const t = target.tables.get(op.table);
+    const key = tableKey({ target: op.table, database: op.database });
+    const t = target.tables.get(key);
     switch (op.kind) {
       case 'createTable': {
         if (!t) {
@@ -117,7 +124,7 @@ export function comparePlan(plan: MigrationPlan, target: TargetSchema, dialect: 
         }
         for (const c of op.columns)
           compareColumn(
-            op.table,
+            key,
             c,
             t.columns.find((x) => x.name === c.name),
             dialect,
@@ -125,11 +132,11 @@ export function comparePlan(plan: MigrationPlan, target: TargetSchema, dialect: 
           );
         const extra = t.columns.filter((x) => !op.columns.some((c) => c.name === x.name));
         for (const x of extra)
-          drift.push({ table: op.table, object: `column ${x.name}`, expected: 'absent', actual: 'present' });
+          drift.push({ table: key, object: `column ${x.name}`, expected: 'absent', actual: 'present' });
         const wantPk = (op.primaryKey?.columns ?? []).join(',');
         if (wantPk !== t.primaryKey.join(','))
           drift.push({
-            table: op.table,
+            table: key,
             object: 'primary key',
             expected: wantPk,
             actual: t.primaryKey.join(','),
@@ -141,7 +148,7 @@ export function comparePlan(plan: MigrationPlan, target: TargetSchema, dialect: 
         if (!got) missing.push(op);
         else if (!sameIndex(op, got))
           drift.push({
-            table: op.table,
+            table: key,
             object: `index ${op.name}`,
             expected: op.parts.map((p) => p.column).join(','),
             actual: got.parts.map((p) => p.column).join(','),
@@ -157,7 +164,7 @@ export function comparePlan(plan: MigrationPlan, target: TargetSchema, dialect: 
           got.refColumns.join(',') !== op.refColumns.join(',')
         ) {
           drift.push({
-            table: op.table,
+            table: key,
             object: `foreign key ${op.name}`,
             expected: `${op.columns} → ${op.refTable}(${op.refColumns})`,
             actual: `${got.columns} → ${got.refTable}(${got.refColumns})`,
@@ -171,7 +178,7 @@ export function comparePlan(plan: MigrationPlan, target: TargetSchema, dialect: 
         // NOT ENFORCED is the plan for a NOT VALID check on MySQL 8; for any other check it is drift.
         else if (got.enforced === false && !(op.notValid && dialect.uncheckedCheck === 'not-enforced'))
           drift.push({
-            table: op.table,
+            table: key,
             object: `check ${op.name}`,
             expected: 'ENFORCED',
             actual: 'NOT ENFORCED',

@@ -77,6 +77,24 @@ async function rows(conn: mysql.Connection, sql: string, params: unknown[]): Pro
   return r;
 }
 
+/**
+ * The target as a plan sees it: the connection's database, plus every database schemaMap puts tables in,
+ * whose tables are keyed `database.table` (tableKey) in the one map.
+ */
+export async function introspectPlanTarget(
+  conn: mysql.Connection,
+  plan: { readonly tables: readonly { readonly database?: string }[] },
+): Promise<TargetSchema> {
+  const home = await introspectTarget(conn);
+  const tables = new Map(home.tables);
+  const others = new Set(plan.tables.flatMap((t) => (t.database === undefined ? [] : [t.database])));
+  for (const db of [...others].sort()) {
+    const schema = await introspectTarget(conn, db);
+    for (const [name, info] of schema.tables) tables.set(`${db}.${name}`, info);
+  }
+  return { database: home.database, tables };
+}
+
 /** Read every base table of `database` (default: the connection's current database). */
 export async function introspectTarget(conn: mysql.Connection, database?: string): Promise<TargetSchema> {
   const db = database ?? String((await rows(conn, 'SELECT DATABASE() AS d', []))[0]?.d ?? '');

@@ -17,6 +17,14 @@ export function quoteIdent(name: string): string {
   return '`' + name.replaceAll('`', '``') + '`';
 }
 
+/**
+ * A table name as SQL: `table`, or `database`.`table` when schemaMap puts the table in another database
+ * on the target server (absent database = the connection's, i.e. the target URL's, database).
+ */
+export function quoteTable(table: string, database?: string): string {
+  return database === undefined ? quoteIdent(table) : `${quoteIdent(database)}.${quoteIdent(table)}`;
+}
+
 const STRING_ESCAPES: Readonly<Record<string, string>> = {
   '\\': '\\\\',
   "'": "''",

@@ -14,7 +14,7 @@ import type {
   TargetDefault,
   TargetType,
 } from '../../plan/model.js';
-import { checkedSqlName, quoteIdent, quoteString, renderFragment } from './quote.js';
+import { checkedSqlName, quoteIdent, quoteString, quoteTable, renderFragment } from './quote.js';
 
 type OpOf<K extends DdlOpKind> = Extract<DdlOp, { kind: K }>;
 type AlterKind = Exclude<DdlOpKind, 'createTable'>;
@@ -73,7 +73,7 @@ function createTable(op: OpOf<'createTable'>, dialect: Dialect): string {
   for (const k of op.uniqueKeys ?? []) lines.push(`UNIQUE KEY ${quoteIdent(k.name)} (${list(k.columns)})`);
   const options = `ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${checkedSqlName(dialect.keyCollation, 'collation')}`;
   const comment = op.comment !== undefined ? ` COMMENT=${quoteString(op.comment)}` : '';
-  return `CREATE TABLE ${quoteIdent(op.table)} (\n  ${lines.join(',\n  ')}\n) ${options}${comment}`;
+  return `CREATE TABLE ${quoteTable(op.table, op.database)} (\n  ${lines.join(',\n  ')}\n) ${options}${comment}`;
 }
 
 const FK_ACTIONS = {
@@ -91,7 +91,7 @@ const ALTER_CLAUSES: { readonly [K in AlterKind]: (op: OpOf<K>, dialect: Dialect
       .map((p) => quoteIdent(p.column) + (p.descending ? ' DESC' : ''))
       .join(', ')})`,
   addForeignKey: (op) =>
-    `ADD CONSTRAINT ${quoteIdent(op.name)} FOREIGN KEY (${list(op.columns)}) REFERENCES ${quoteIdent(op.refTable)} (${list(
+    `ADD CONSTRAINT ${quoteIdent(op.name)} FOREIGN KEY (${list(op.columns)}) REFERENCES ${quoteTable(op.refTable, op.refDatabase)} (${list(
       op.refColumns,
     )}) ON DELETE ${FK_ACTIONS[op.onDelete]} ON UPDATE ${FK_ACTIONS[op.onUpdate]}`,
   // A NOT VALID check on MySQL 8 can only be added NOT ENFORCED (ADD CHECK would evaluate every row).
@@ -109,7 +109,7 @@ const ALTER_CLAUSES: { readonly [K in AlterKind]: (op: OpOf<K>, dialect: Dialect
 const alter =
   <K extends AlterKind>(kind: K) =>
   (op: OpOf<K>, dialect: Dialect): string =>
-    `ALTER TABLE ${quoteIdent((op as DdlOp).table)} ${ALTER_CLAUSES[kind](op, dialect)}`;
+    `ALTER TABLE ${quoteTable((op as DdlOp).table, (op as DdlOp).database)} ${ALTER_CLAUSES[kind](op, dialect)}`;
 
 /** Statement renderers, one per op kind. Missing a kind here is a compile error. */
 const RENDERERS: { readonly [K in DdlOpKind]: (op: OpOf<K>, dialect: Dialect) => string } = {
@@ -135,7 +135,7 @@ export function renderTableOps(ops: readonly DdlOp[], dialect: Dialect): string[
   let clauses: string[] = [];
   const flush = () => {
     if (table !== undefined && clauses.length > 0)
-      out.push(`ALTER TABLE ${quoteIdent(table)}\n  ${clauses.join(',\n  ')}`);
+      out.push(`ALTER TABLE ${table}\n  ${clauses.join(',\n  ')}`);
     table = undefined;
     clauses = [];
   };
@@ -145,8 +145,9 @@ export function renderTableOps(ops: readonly DdlOp[], dialect: Dialect): string[
       out.push(renderOp(op, dialect));
       continue;
     }
-    if (op.table !== table) flush();
-    table = op.table;
+    const quoted = quoteTable(op.table, op.database);
+    if (quoted !== table) flush();
+    table = quoted;
     clauses.push((ALTER_CLAUSES[op.kind] as (o: DdlOp, d: Dialect) => string)(op, dialect));
   }
   flush();

@@ -4,7 +4,7 @@
 // (binary results decoded as UTF-8); parameters are bound by the driver, identifiers quoted by quote.ts.
 
 import type mysql from 'mysql2/promise';
-import { quoteIdent } from './quote.js';
+import { quoteIdent, quoteTable } from './quote.js';
 
 /** A statement with `?` placeholders and its parameters. */
 export interface MyStatement {
@@ -41,12 +41,18 @@ export async function myEndSnapshot(conn: mysql.Connection): Promise<void> {
 /** The largest value of each column (decimal text), or null for an empty table. */
 export async function myMaxValues(
   conn: mysql.Connection,
-  columns: readonly { readonly table: string; readonly column: string }[],
+  columns: readonly {
+    readonly table: string;
+    readonly column: string;
+    /** Where the table is when `table` is a run key (schemaMap): its name and database. */
+    readonly name?: string;
+    readonly database?: string;
+  }[],
 ): Promise<(string | null)[]> {
   const out: (string | null)[] = [];
   for (const c of columns) {
     const rows = await myRows(conn, {
-      text: `SELECT CAST(MAX(${quoteIdent(c.column)}) AS CHAR) FROM ${quoteIdent(c.table)}`,
+      text: `SELECT CAST(MAX(${quoteIdent(c.column)}) AS CHAR) FROM ${quoteTable(c.name ?? c.table, c.database)}`,
       params: [],
     });
     out.push(rows[0]?.[0] ?? null);

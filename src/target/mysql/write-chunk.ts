@@ -15,7 +15,7 @@ import type { ColumnPlan } from '../../plan/model.js';
 import type { TargetSession } from './connect.js';
 import { type DuplicateExplained, explainDuplicate, type SourceKeyCount } from './duplicate-key.js';
 import { createLoadDataTranscoder, loadDataLocalSql } from './load-data-stream.js';
-import { quoteIdent } from './quote.js';
+import { quoteIdent, quoteTable } from './quote.js';
 import { recordChunk } from './state-table.js';
 
 /** Bytes allowed in the MySQL socket's write buffer before the source stream is paused. */
@@ -33,6 +33,11 @@ export interface ChunkWrite {
   readonly keyAtRow: (n: number) => Promise<string[] | undefined>;
   /** Source key column names, for error messages. */
   readonly keyColumns: readonly string[];
+  /**
+   * The table written, when chunk.table (the run's key, see tableKey) is not a plain name in the
+   * connection's database: a table schemaMap puts in another database.
+   */
+  readonly into?: { readonly table: string; readonly database?: string };
   /** Source rows holding exactly a key, to tell a collation collision from a key the target changed. */
   readonly sourceKeyCount?: SourceKeyCount;
 }
@@ -79,6 +84,7 @@ export function loadDataStatement(
   table: string,
   columns: readonly ColumnPlan[],
   autoIncrement?: string,
+  database?: string,
 ): string {
   const list: string[] = [];
   const sets: string[] = [];
@@ -90,7 +96,7 @@ export function loadDataStatement(
       sets.push(`${quoteIdent(c.target)} = ${set}`);
     }
   });
-  return `${loadDataLocalSql(quoteIdent(table))} (${list.join(', ')})${sets.length ? ` SET ${sets.join(', ')}` : ''}`;
+  return `${loadDataLocalSql(quoteTable(table, database))} (${list.join(', ')})${sets.length ? ` SET ${sets.join(', ')}` : ''}`;
 }
 
 /** Pauses the stream while the connection's socket has more than SOCKET_HIGH_WATER bytes queued. */
@@ -156,7 +162,7 @@ async function rejected(
     : undefined;
   const dup = warns.find((x) => x.code === 1062);
   const table = w.chunk.table;
-  const into: { table: string; database?: string } = { table };
+  const into = { table: w.into?.table ?? table, ...(w.into?.database ? { database: w.into.database } : {}) };
   let why: DuplicateExplained | undefined;
   if (dup)
     why = await explainDuplicate(
@@ -226,9 +232,9 @@ async function viaLoadData(
   const flowing = pipeline(w.source, transcoder, gate);
   flowing.catch(() => {}); // awaited below; a failure also ends the LOAD DATA with an error
   try {
-    const ai = await autoIncrementColumn(session.conn, w.chunk.table);
+    const ai = await autoIncrementColumn(session.conn, w.into?.table ?? w.chunk.table, w.into?.database);
     const [res] = await session.conn.query<mysql.ResultSetHeader>({
-      sql: loadDataStatement(w.chunk.table, w.columns, ai),
+      sql: loadDataStatement(w.into?.table ?? w.chunk.table, w.columns, ai, w.into?.database),
       // Runs when the server asks for the file. A source that already failed (e.g. reset while START
       // TRANSACTION was in flight) left `gate` destroyed: it emits neither 'end' nor 'error' again, and
       // mysql2 would wait for the file until the connection dies. Hand it a stream that fails instead.
@@ -260,7 +266,7 @@ async function viaInsert(
   const parser = new CopyTextRows();
   const cols = w.columns.map((c) => quoteIdent(c.target)).join(', ');
   const one = `(${w.columns.map((c) => setExpr(c, '?') ?? '?').join(', ')})`;
-  const head = `INSERT INTO ${quoteIdent(w.chunk.table)} (${cols}) VALUES `;
+  const head = `INSERT INTO ${quoteTable(w.into?.table ?? w.chunk.table, w.into?.database)} (${cols}) VALUES `;
   const limit = Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(session.maxAllowedPacket / 2)));
   let affected = 0;
   let warned = 0;
