@@ -276,7 +276,9 @@ JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 WHERE n.nspname = ANY($1::text[])
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e
-                  WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+                  WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid
+                    -- e: an extension's; i: made by the system with a type (a range's constructors)
+                    AND e.deptype IN ('e', 'i'))
 UNION ALL
 SELECT 'rule', n.nspname, c.relname || '.' || r.rulename, NULL
 FROM pg_catalog.pg_rewrite r
