@@ -13,6 +13,7 @@ import { isMigrationError, MigrationError } from '../errors.js';
 import type { EventSink, RunStep } from '../events.js';
 import { type DdlOp, type MigrationPlan, tableKey } from '../plan/model.js';
 import { resumeFingerprint } from '../plan/fingerprint.js';
+import { refuseRowSecurity } from '../source/postgres/row-security.js';
 import { SourceSnapshot } from '../source/postgres/snapshot.js';
 import { comparePlan } from '../target/mysql/compare-plan.js';
 import type { TargetSession } from '../target/mysql/connect.js';
@@ -244,6 +245,10 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
           ),
       });
       const { catalog, plan } = await planWithClient(snapshot.coordinator, config, dialect);
+      await refuseRowSecurity(
+        snapshot.coordinator,
+        plan.tables.map((t) => t.source),
+      );
       const fingerprint = resumeFingerprint(plan);
       const method = loadMethodFor(config, control);
       const inspected = await inspectTarget(

@@ -23,6 +23,8 @@ export const SOURCE_SESSION_SQL = [
   "SET client_encoding = 'UTF8'",
   'SET extra_float_digits = 3',
   "SET application_name = 'pg2my'",
+  // A policy that would filter rows raises 42501 instead of hiding them (see row-security.ts).
+  'SET row_security = off',
 ].join('; ');
 
 export interface SourceConnectOptions {
