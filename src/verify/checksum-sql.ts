@@ -172,7 +172,11 @@ export function pgValue(c: ColumnNorm): string {
     case 'text':
     case 'json':
       if (c.pgInput === 'hstore-json') return `${v}::json::text`;
-      return c.pgInput === 'array-json' ? `array_to_json(${v})::text` : `${v}::text`;
+      // A JSON array has no lower bound: an array whose bounds do not start at 1 renders as PostgreSQL's
+      // literal with its bounds ('[0:1]={5,6}'), which no JSON text equals, so verify reports it.
+      return c.pgInput === 'array-json'
+        ? `CASE WHEN array_dims(${v}) IS NULL OR array_dims(${v}) ~ '^(\\[1:[0-9]+\\])+$' THEN array_to_json(${v})::text ELSE ${v}::text END`
+        : `${v}::text`;
     case 'char':
       return `rtrim(${v}::text, ' ')`;
     case 'bytes':
