@@ -1,5 +1,5 @@
 -- pg2my schema for MariaDB (mariadb)
--- Plan fingerprint: 23e67bc4ac276589f8b561c08225d6c8708b89210c817938ba60822f820a3175
+-- Plan fingerprint: ca38724b584e1bd99fed4f999fc14a4a4b079d387b80513b41710b4d4a07bab4
 -- 11 tables; review the decisions and everything not converted before applying.
 --
 -- Decisions:
@@ -64,6 +64,7 @@
 --   TYPE_NOTE public.pg_specials.lsn: pg_lsn → LONGTEXT: no MySQL twin: kept as PostgreSQL's text, such as 16/B374D848 (exact); it sorts as text, not by WAL position
 --   TYPE_NOTE public.pg_specials.label_path: ltree → LONGTEXT: no MySQL twin: kept as PostgreSQL's own text output (exact), the form pg_dump uses, in a binary collation; MySQL cannot use its operators
 --   TYPE_NOTE public.pg_specials.shape: polygon → LONGTEXT: no MySQL twin: kept as PostgreSQL's text, such as (1.5,2) (exact: floats in shortest round-trip form); not a MySQL spatial type
+--   GENERATED_COLUMN public.products.label: GENERATED ALWAYS AS (((lower((sku)::text) || ':'::text) || (COALESCE(barcode, '-'::character varying))::text)) STORED is converted: the target computes it from the copied columns and verify compares its values
 --   UNIQUE_NOT_ENFORCED public.products.products_barcode_key: UNIQUE NULLS NOT DISTINCT: MySQL unique indexes always allow several NULLs, so rows PostgreSQL rejects would be accepted; uniqueness is NOT enforced on MySQL
 --   UNIQUE_NOT_ENFORCED public.tickets.tickets_open_customer_idx: partial index (WHERE (NOT closed)): MySQL has no partial indexes; a full UNIQUE index would reject rows PostgreSQL accepts, so uniqueness is NOT enforced on MySQL
 --   FK_SET_NULL_NOT_NULL public.pg_specials.pg_specials_customer_id_fkey: ON DELETE SET NULL on NOT NULL column customer_id is planned as ON DELETE NO ACTION: MySQL refuses SET NULL on a NOT NULL column, and in PostgreSQL this action always fails (NOT NULL violation) when a referencing row exists, so the delete is refused in both; only the error differs
@@ -235,6 +236,7 @@ CREATE TABLE `products` (
   `name` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL,
   `price` DECIMAL(12,2) NOT NULL,
   `search` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NULL,
+  `label` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin GENERATED ALWAYS AS (CONCAT(CONVERT(LOWER(`sku`) USING utf8mb4), ':', CONVERT(COALESCE(CONVERT(`barcode` USING utf8mb4), '-') USING utf8mb4))) STORED,
   PRIMARY KEY (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 

@@ -1,5 +1,5 @@
 -- pg2my schema for MySQL 8 (mysql8)
--- Plan fingerprint: c9b2e6853f64e73c1a387e2e002c5e5e741b9010d53f907c82c7195961b388d2
+-- Plan fingerprint: 312c46a113bb28e65ce0a9917f2ec00a8234f29e623da58d066322b1aa87b6e6
 -- 11 tables; review the decisions and everything not converted before applying.
 --
 -- Decisions:
@@ -66,6 +66,7 @@
 --   TYPE_NOTE public.pg_specials.lsn: pg_lsn → LONGTEXT: no MySQL twin: kept as PostgreSQL's text, such as 16/B374D848 (exact); it sorts as text, not by WAL position
 --   TYPE_NOTE public.pg_specials.label_path: ltree → LONGTEXT: no MySQL twin: kept as PostgreSQL's own text output (exact), the form pg_dump uses, in a binary collation; MySQL cannot use its operators
 --   TYPE_NOTE public.pg_specials.shape: polygon → LONGTEXT: no MySQL twin: kept as PostgreSQL's text, such as (1.5,2) (exact: floats in shortest round-trip form); not a MySQL spatial type
+--   GENERATED_COLUMN public.products.label: GENERATED ALWAYS AS (((lower((sku)::text) || ':'::text) || (COALESCE(barcode, '-'::character varying))::text)) STORED is converted: the target computes it from the copied columns and verify compares its values
 --   UNIQUE_NOT_ENFORCED public.products.products_barcode_key: UNIQUE NULLS NOT DISTINCT: MySQL unique indexes always allow several NULLs, so rows PostgreSQL rejects would be accepted; uniqueness is NOT enforced on MySQL
 --   UNIQUE_NOT_ENFORCED public.tickets.tickets_open_customer_idx: partial index (WHERE (NOT closed)): MySQL has no partial indexes; a full UNIQUE index would reject rows PostgreSQL accepts, so uniqueness is NOT enforced on MySQL
 --   FK_SET_NULL_NOT_NULL public.pg_specials.pg_specials_customer_id_fkey: ON DELETE SET NULL on NOT NULL column customer_id is planned as ON DELETE NO ACTION: MySQL refuses SET NULL on a NOT NULL column, and in PostgreSQL this action always fails (NOT NULL violation) when a referencing row exists, so the delete is refused in both; only the error differs
@@ -237,6 +238,7 @@ CREATE TABLE `products` (
   `name` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_as_cs NOT NULL,
   `price` DECIMAL(12,2) NOT NULL,
   `search` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_as_cs NULL,
+  `label` LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_as_cs GENERATED ALWAYS AS (CONCAT(CONVERT(LOWER(`sku`) USING utf8mb4), ':', CONVERT(COALESCE(CONVERT(`barcode` USING utf8mb4), '-') USING utf8mb4))) STORED,
   PRIMARY KEY (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;
 
