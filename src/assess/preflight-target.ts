@@ -6,11 +6,11 @@
 
 import type { Catalog } from '../catalog/model.js';
 import type { ConnectionSpec } from '../config/urls.js';
-import type { MigrationPlan } from '../plan/model.js';
+import { type MigrationPlan, tableKey } from '../plan/model.js';
 import { resumeFingerprint } from '../plan/fingerprint.js';
 import { TARGET_PRIVILEGES, type TargetFacts, targetPrivileges } from '../target/mysql/assess-queries.js';
 import type { TargetSession } from '../target/mysql/connect.js';
-import { decideOwnership, readTargetView } from '../target/mysql/state-table.js';
+import { decideOwnership, missingDatabases, readTargetView } from '../target/mysql/state-table.js';
 import { blocking, type Findings, findings, tlsFinding } from './preflight.js';
 import type { ScannedTable } from './scan-values.js';
 
@@ -169,8 +169,9 @@ export async function targetPreflight(
       ),
     );
   // The ownership rule migrate applies (decideOwnership), so assess and migrate cannot disagree.
-  const planTables = new Set((plan?.tables ?? []).map((t) => t.target));
-  const view = await readTargetView(session.conn, planTables);
+  const mapped = await mappedDatabases(session, plan, f);
+  const planTables = new Set((plan?.tables ?? []).map(tableKey));
+  const view = await readTargetView(session.conn, planTables, new Set(), mapped);
   const tables = view.tables;
   const owner = plan ? decideOwnership(view, planTables, resumeFingerprint(plan)) : undefined;
   const ok =
@@ -247,4 +248,55 @@ export function packetFindings(
     });
   }
   return f;
+}
+
+/**
+ * The databases schemaMap puts tables in: each must exist and grant what the URL's database does
+ * (blocking risks otherwise). Returns those that exist, for the ownership view.
+ */
+async function mappedDatabases(
+  session: TargetSession,
+  plan: MigrationPlan | undefined,
+  f: Findings,
+): Promise<string[]> {
+  const wanted = [
+    ...new Set((plan?.tables ?? []).flatMap((t) => (t.database === undefined ? [] : [t.database]))),
+  ];
+  if (wanted.length === 0) return [];
+  const absent = await missingDatabases(session.conn, wanted);
+  if (absent.length > 0)
+    f.risks.push(
+      blocking(
+        'TARGET_DATABASE_MISSING',
+        `schemaMap names database(s) that do not exist on the target: ${absent.join(', ')}`,
+        'Tables of a mapped schema are created in the database schemaMap names, on the target server.',
+        'Migrate stops before it writes anything.',
+        absent.map((db) => `CREATE DATABASE \`${db}\` CHARACTER SET utf8mb4;`).join(' '),
+        absent,
+      ),
+    );
+  const present = wanted.filter((db) => !absent.includes(db));
+  for (const db of present) {
+    const held = await targetPrivileges(session.conn, db);
+    const missing = TARGET_PRIVILEGES.filter((p) => !held.has(p));
+    f.checks.push({
+      name: `target privileges on ${db} (schemaMap)`,
+      status: missing.length ? 'fail' : 'pass',
+      detail: missing.length
+        ? `missing ${missing.join(', ')} on ${db}`
+        : `${TARGET_PRIVILEGES.join(', ')} on ${db}`,
+    });
+    if (missing.length)
+      f.risks.push(
+        blocking(
+          'TARGET_PRIVILEGE_MISSING',
+          `the target user lacks ${missing.join(', ')} on ${db} (schemaMap)`,
+          `Read from information_schema USER_PRIVILEGES and SCHEMA_PRIVILEGES: ${missing.join(', ')} missing on \`${db}\`.`,
+          'Migrate stops at the first statement that needs it.',
+          `GRANT ${missing.join(', ')} ON \`${db}\`.* TO the migration user;`,
+          [...missing],
+        ),
+      );
+  }
+  return present;
 }

@@ -94,6 +94,8 @@ export async function freshPgDatabase(name: string, sql?: string): Promise<strin
 
 async function recreateMysqlDatabase(adminUrl: string, name: string): Promise<void> {
   await withMysql(adminUrl, async (c) => {
+    // A foreign key from another database (schemaMap tests) must not keep this one from being dropped.
+    await c.query('SET SESSION foreign_key_checks = 0');
     await c.query(`DROP DATABASE IF EXISTS ${myIdent(name)}`);
     await c.query(`CREATE DATABASE ${myIdent(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   });

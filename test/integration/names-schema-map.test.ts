@@ -2,7 +2,8 @@
 // Schemas public and billing both hold a table `invoices`, with foreign keys across the schemas both
 // ways. Without schemaMap the plan refuses with a hint naming rename and schemaMap; with it, each schema's
 // tables land in their own database, the FKs name the other database, the copy is identical (oracle and
-// pg2my's verify), and a second run copies nothing. Runs on MariaDB, and on MySQL 8 when
+// pg2my's verify), assess sees both databases (missing one: blocked, with the CREATE DATABASE), and a
+// second run copies nothing. Runs on MariaDB, and on MySQL 8 when
 // PG2MY_TEST_MYSQL8_URL is set.
 
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import mysql from 'mysql2/promise';
 import { parseConfig } from '../../src/config/load-config.js';
 import { isMigrationError } from '../../src/errors.js';
 import { silentSink } from '../../src/events.js';
+import { runAssess } from '../../src/pipeline/assess.js';
 import { runMigrate } from '../../src/pipeline/migrate.js';
 import { oracleCompare } from '../helpers/oracle.js';
 import { freshPgDatabase } from '../helpers/servers.js';
@@ -65,6 +67,12 @@ for (const target of testTargets()) {
       schemaMap: { public: db, billing: billingDb },
       migrate: { initialChunkRows: 9, maxChunkRows: 30 },
     });
+    const before = await runAssess({ config, runId: 'map-assess', sink: silentSink });
+    assert.deepEqual(
+      before.risks.filter((x) => x.severity === 'blocking').map((x) => x.id),
+      [],
+      'assess: both databases exist and are empty',
+    );
     const r = await runMigrate({ config, runId: 'map-1', sink: silentSink, verify: 'full' });
     assert.deepEqual(
       r.plan.tables.map((t) => [`${t.source.schema}.${t.source.name}`, t.database ?? '(url)', t.target]),
@@ -125,6 +133,12 @@ for (const target of testTargets()) {
       await my.end();
     }
 
+    const after = await runAssess({ config, runId: 'map-assess-2', sink: silentSink });
+    assert.equal(
+      after.risks.find((x) => x.id === 'TARGET_NOT_EMPTY'),
+      undefined,
+      'assess: owned by the run',
+    );
     const again = await runMigrate({ config, runId: 'map-2', sink: silentSink });
     assert.equal(again.state, 'complete');
     assert.equal(again.copy.rows, 0);
@@ -142,6 +156,12 @@ for (const target of testTargets()) {
       target: targetUrl,
       schemaMap: { billing: `${db}_nowhere` },
     });
+    const report = await runAssess({ config, runId: 'map-gone-assess', sink: silentSink });
+    assert.equal(report.verdict, 'blocked');
+    assert.match(
+      report.risks.find((x) => x.id === 'TARGET_DATABASE_MISSING')?.mitigation ?? '',
+      /CREATE DATABASE `it_names_mapgone_\w+_nowhere`/,
+    );
     await assert.rejects(runMigrate({ config, runId: 'map-gone', sink: silentSink }), (e: unknown) => {
       assert.ok(isMigrationError(e), String(e));
       assert.equal(e.code, 'PREFLIGHT_FAILED');
