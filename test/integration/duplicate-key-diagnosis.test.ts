@@ -1,6 +1,6 @@
 // Issue 10 point 2, the diagnosis: a duplicate key on the target names what actually collided, judged by
 // the source. A real case-only collision under utf8mb4_unicode_ci blames the collation and names both
-// keys; a 0 renumbered by AUTO_INCREMENT (made to happen here with a plain sql_mode) is reported as a key
+// keys (LOAD DATA and INSERT paths); a 0 renumbered by AUTO_INCREMENT (made to happen here with a plain sql_mode) is reported as a key
 // the target changed, not as a collation collision. MariaDB, and MySQL 8 when PG2MY_TEST_MYSQL8_URL is set.
 
 import assert from 'node:assert/strict';
@@ -17,35 +17,36 @@ import { freshPgDatabase } from '../helpers/servers.js';
 import { testTargets } from '../helpers/targets.js';
 
 for (const target of testTargets()) {
-  test(`a case-only key collision blames the collation and names both keys (${target.dialect})`, {
-    skip: target.skip,
-  }, async () => {
-    const db = `it_dupdiag_ci_${target.dialect}`;
-    const source = await freshPgDatabase(
-      db,
-      `CREATE TABLE tags (name text PRIMARY KEY, n int);
+  for (const loadMethod of ['load-data', 'insert'] as const)
+    test(`a case-only key collision blames the collation and names both keys (${loadMethod}, ${target.dialect})`, {
+      skip: target.skip,
+    }, async () => {
+      const db = `it_dupdiag_ci_${loadMethod.replace('-', '_')}_${target.dialect}`;
+      const source = await freshPgDatabase(
+        db,
+        `CREATE TABLE tags (name text PRIMARY KEY, n int);
        INSERT INTO tags SELECT 'tag' || g, g FROM generate_series(1, 50) g;
        INSERT INTO tags VALUES ('Ruby', 100), ('ruby', 101);`,
-    );
-    const config = parseConfig({
-      source,
-      target: await target.fresh(db),
-      collation: { key: 'utf8mb4_unicode_ci' },
-      migrate: { loadMethod: 'load-data' },
+      );
+      const config = parseConfig({
+        source,
+        target: await target.fresh(db),
+        collation: { key: 'utf8mb4_unicode_ci' },
+        migrate: { loadMethod },
+      });
+      const err = await runMigrate({ config, runId: 'dupdiag-ci', sink: silentSink }).then(
+        () => assert.fail('migrate must fail'),
+        (e: unknown) => e,
+      );
+      assert.ok(isMigrationError(err), String(err));
+      assert.equal(err.code, 'DATA_REJECTED');
+      assert.equal(err.details.duplicateCause, 'collation', err.message);
+      assert.match(err.message, /\(name\) = \('Ruby'\)/);
+      assert.match(err.message, /\(name\) = \('ruby'\)/);
+      assert.match(err.message, /distinct rows in PostgreSQL/);
+      assert.match(err.message, /key collation treats values as equal/);
+      assert.match(err.hint ?? '', /binary NO PAD/);
     });
-    const err = await runMigrate({ config, runId: 'dupdiag-ci', sink: silentSink }).then(
-      () => assert.fail('migrate must fail'),
-      (e: unknown) => e,
-    );
-    assert.ok(isMigrationError(err), String(err));
-    assert.equal(err.code, 'DATA_REJECTED');
-    assert.equal(err.details.duplicateCause, 'collation', err.message);
-    assert.match(err.message, /\(name\) = \('Ruby'\)/);
-    assert.match(err.message, /\(name\) = \('ruby'\)/);
-    assert.match(err.message, /distinct rows in PostgreSQL/);
-    assert.match(err.message, /key collation treats values as equal/);
-    assert.match(err.hint ?? '', /binary NO PAD/);
-  });
 
   test(`a 0 renumbered by AUTO_INCREMENT is reported as a changed key, not a collation (${target.dialect})`, {
     skip: target.skip,

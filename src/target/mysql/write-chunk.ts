@@ -180,7 +180,7 @@ async function rejected(
       dup.message,
     );
   const msg = why
-    ? `Table ${table}: ${why.message} ${read - affected} row(s) would have been skipped.`
+    ? `Table ${table}: ${why.message}${read > affected ? ` ${read - affected} row(s) would have been skipped.` : ''}`
     : first
       ? `Table ${table}${column ? `, column ${column}` : ''}${keyText ? `, key ${keyText}` : ''}: the target rejected or changed a value (${first.code}: ${first.message}).`
       : `Table ${table}: the target stored ${affected} rows of ${read} read, without saying why.`;
@@ -258,6 +258,9 @@ async function viaLoadData(
   }
 }
 
+/** A multi-row INSERT failed on a duplicate key (error 1062); `message` is the server's. */
+class DuplicateInBatch extends Error {}
+
 async function viaInsert(
   session: TargetSession,
   w: ChunkWrite,
@@ -277,10 +280,14 @@ async function viaInsert(
   const flush = async () => {
     if (batch.length === 0) return;
     sent.bytes = batchBytes;
-    const [res] = await session.conn.query<mysql.ResultSetHeader>(
-      head + batch.map(() => one).join(', '),
-      batch.flat(),
-    );
+    const sql = head + batch.map(() => one).join(', ');
+    const [res] = await session.conn.query<mysql.ResultSetHeader>(sql, batch.flat()).catch(async (e) => {
+      if ((e as { errno?: number }).errno !== 1062) throw e;
+      // Replay the batch with IGNORE in the same doomed transaction (the chunk is rolled back anyway), so
+      // the diagnosis sees which row the target kept, as it does after LOAD DATA.
+      await session.conn.query(sql.replace(/^INSERT /, 'INSERT IGNORE '), batch.flat()).catch(() => {});
+      throw new DuplicateInBatch(e instanceof Error ? e.message : String(e));
+    });
     affected += res.affectedRows;
     if (res.warningStatus > 0 && warned === 0) rowOffset = done;
     warned += res.warningStatus;
@@ -327,7 +334,12 @@ export async function writeChunk(session: TargetSession, w: ChunkWrite): Promise
       throw await rejected(conn, w, warns, result);
     }
     await recordChunk(conn, w.chunk, { rows: result.read, bytes: result.bytes }, w.runId);
-  } catch (e) {
+  } catch (caught) {
+    let e = caught;
+    if (e instanceof DuplicateInBatch) {
+      const none: LoadResult = { read: 0, affected: 0, warned: 1, bytes: 0, rowOffset: 0 };
+      e = await rejected(conn, w, [{ code: 1062, message: e.message }], none).catch(() => caught);
+    }
     w.source.destroy();
     await conn.query('ROLLBACK').catch(() => {});
     if (e instanceof MigrationError) throw e;
