@@ -117,6 +117,16 @@ test('widening goes to the widest type of the FK-joined class, whichever side it
   );
 });
 
+test('character(n) → varchar(m) of one collation needs no widening: InnoDB joins them as they are', () => {
+  const language = table('language', [col('code', { name: 'varchar', length: 6 }, false)], 'code');
+  const invoice = table('invoice', [col('lang', { name: 'bpchar', length: 6 })], undefined, [
+    fk('invoice_lang_fkey', ['lang'], 'language', ['code']),
+  ]);
+  const p = buildPlan(catalog([language, invoice]), MARIADB, DEFAULT_PLAN_OPTIONS);
+  assert.deepEqual([typeOf(p, 'invoice', 'lang'), typeOf(p, 'language', 'code')], ['CHAR(6)', 'VARCHAR(6)']);
+  assert.equal(fks(p).length, 1);
+});
+
 test('types no lossless widening can join stop the plan with DECISION_REQUIRED naming both columns', () => {
   const parent = table('parent', [col('code', { name: 'numeric', precision: 10, scale: 2 }, false)], 'code');
   const child = table('child', [col('code', { name: 'numeric', precision: 10, scale: 3 })], undefined, [

@@ -248,11 +248,19 @@ export function warnKeyBytes(b: Builder, object: string, types: readonly TargetT
   }
 }
 
-const sameType = (a: TargetType, c: TargetType): boolean =>
-  a.name === c.name &&
-  (['CHAR', 'VARCHAR', 'BINARY', 'VARBINARY'].includes(a.name)
-    ? a.charset === c.charset && a.collation === c.collation
-    : JSON.stringify(a.args ?? []) === JSON.stringify(c.args ?? []));
+/**
+ * Whether InnoDB joins the two types in a foreign key: character strings (CHAR or VARCHAR, any length) of
+ * one charset and collation, binary strings of any length, else the same type and arguments (MariaDB 10.11
+ * measured: CHAR(5) → VARCHAR(10) is accepted, INT → BIGINT is not).
+ */
+const sameType = (a: TargetType, c: TargetType): boolean => {
+  const chars = ['CHAR', 'VARCHAR'];
+  const bytes = ['BINARY', 'VARBINARY'];
+  if (chars.includes(a.name) && chars.includes(c.name))
+    return a.charset === c.charset && a.collation === c.collation;
+  if (bytes.includes(a.name) && bytes.includes(c.name)) return true;
+  return a.name === c.name && JSON.stringify(a.args ?? []) === JSON.stringify(c.args ?? []);
+};
 
 /** FKs, CHECKs (table and domain) and setAutoIncrement ops for one table. */
 export function constraintOps(s: TableState, states: ReadonlyMap<string, TableState>, b: Builder): DdlOp[] {

@@ -1,8 +1,9 @@
 // Issue 10 point 10: what real application schemas hold and MySQL refuses as declared. An integer FK to a
-// bigint key (widened, FK_TYPE_WIDENED), ON DELETE SET NULL on a NOT NULL column (planned as NO ACTION:
-// the delete is refused on both sides), and types without a MySQL twin (point, hstore, ranges incl. a custom
-// uuidrange, multirange, tsvector, tsquery, inet, polygon) kept losslessly with a TYPE_NOTE. Each migrates
-// with the defaults, identical by pg2my's verify and by the independent oracle; assess says what it changes.
+// bigint key (widened, FK_TYPE_WIDENED), a character(n) FK to a varchar key (joined as is), ON DELETE SET
+// NULL on a NOT NULL column (planned as NO ACTION: the delete is refused on both sides), and types without
+// a MySQL twin (point, hstore, ranges incl. a custom uuidrange, multirange, tsvector, tsquery, inet, polygon)
+// kept losslessly with a TYPE_NOTE. Each migrates with the defaults, identical by pg2my's verify (migrate's
+// and a full `verify`) and by the independent oracle; assess says what it changes.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -24,6 +25,10 @@ const FK_SQL = `
     user_id integer NOT NULL REFERENCES users (id) ON DELETE SET NULL,
     editor_id integer REFERENCES users (id) ON DELETE SET NULL,
     title text);
+  CREATE TABLE languages (code varchar(6) PRIMARY KEY);
+  CREATE TABLE docs (id int PRIMARY KEY, lang char(6) REFERENCES languages (code));
+  INSERT INTO languages VALUES ('en'), ('de-CH'), ('pt-BR');
+  INSERT INTO docs SELECT g, (ARRAY['en', 'de-CH', 'pt-BR', NULL])[1 + g % 4] FROM generate_series(1, 20) g;
   INSERT INTO users (name) SELECT 'user ' || g FROM generate_series(1, 30) g;
   INSERT INTO posts (user_id, editor_id, title)
   SELECT 1 + g % 30, CASE WHEN g % 3 = 0 THEN NULL ELSE 1 + g % 7 END, 'post ' || g FROM generate_series(1, 100) g;
@@ -119,7 +124,7 @@ for (const target of testTargets()) {
       );
       assert.deepEqual(
         rules.map((x) => `${x.n} ${x.d}`),
-        ['posts_editor_id_fkey SET NULL', 'posts_user_id_fkey NO ACTION'],
+        ['docs_lang_fkey NO ACTION', 'posts_editor_id_fkey SET NULL', 'posts_user_id_fkey NO ACTION'],
       );
       // Same behaviour on both: deleting a user that a post's user_id points to is refused; one only an
       // editor_id points to is allowed and nulls editor_id.
