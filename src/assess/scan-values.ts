@@ -15,6 +15,7 @@ import {
   DOUBLE_OVERFLOW,
   exampleRows,
   FLOAT_MAX,
+  type JsonSource,
   scanTable,
   type ValueCheck,
 } from '../source/postgres/assess-queries.js';
@@ -217,41 +218,47 @@ function checksFor(tp: TablePlan, table: Table, types: Map<string, TargetType>, 
         }),
       });
     }
-    if (!st.array && (st.name === 'jsonb' || st.name === 'json') && tn === 'JSON') {
-      const jsonb = st.name === 'jsonb';
+    // What reaches a JSON column: jsonb/json documents, or arrays as array_to_json (their own nesting is at
+    // most 6 deep, so only json/jsonb elements can go deeper; only numeric/json/jsonb ones hold huge numbers).
+    const jsonElement = st.name === 'jsonb' || st.name === 'json';
+    const jsonAs: JsonSource | undefined =
+      tn !== 'JSON'
+        ? undefined
+        : st.array
+          ? arrayJson
+            ? 'array'
+            : undefined
+          : jsonElement
+            ? (st.name as JsonSource)
+            : undefined;
+    const jsonFix = () =>
+      jsonAs === 'jsonb'
+        ? {
+            ...override('longtext'),
+            text: "Carry the column as text: LONGTEXT holds jsonb's text exactly (no JSON functions on it).",
+          }
+        : jsonAs === 'json'
+          ? { text: 'Keep json byte-exact as text.', config: 'types.json: text' }
+          : { text: 'Keep arrays as PostgreSQL array literals (text).', config: 'types.array: text' };
+    if (jsonAs !== undefined && jsonElement)
       add({
-        check: { kind: 'json-depth', column, maxDepth: dialect.jsonMaxDepth, json: !jsonb },
+        check: { kind: 'json-depth', column, maxDepth: dialect.jsonMaxDepth, as: jsonAs },
         id: 'JSON_TOO_DEEP',
         severity: 'blocking',
         what: `JSON documents nesting arrays/objects more than ${dialect.jsonMaxDepth} levels deep`,
         impact: `The target's JSON accepts at most ${dialect.jsonMaxDepth} levels (${dialect.name}); the copy fails on these rows.`,
-        mitigation: () =>
-          jsonb
-            ? {
-                ...override('longtext'),
-                text: "Carry the column as text: LONGTEXT holds jsonb's text exactly (no JSON functions on it).",
-              }
-            : { text: 'Keep json byte-exact as text.', config: 'types.json: text' },
+        mitigation: jsonFix,
       });
-    }
-    if (!st.array && (st.name === 'jsonb' || st.name === 'json') && tn === 'JSON' && dialect.jsonIsBinary) {
-      const jsonb = st.name === 'jsonb';
+    if (jsonAs !== undefined && (jsonElement || st.name === 'numeric') && dialect.jsonIsBinary)
       add({
-        check: { kind: 'json-number-range', column, json: !jsonb },
+        check: { kind: 'json-number-range', column, as: jsonAs },
         id: 'JSON_NUMBER_OUT_OF_RANGE',
         severity: 'blocking',
         what: 'JSON numbers whose magnitude is beyond the largest double (about 1.8e308)',
         impact:
           "MySQL 8's JSON stores numbers as double and refuses these documents; the copy fails on these rows.",
-        mitigation: () =>
-          jsonb
-            ? {
-                ...override('longtext'),
-                text: "Carry the column as text: LONGTEXT holds jsonb's text exactly.",
-              }
-            : { text: 'Keep json byte-exact as text.', config: 'types.json: text' },
+        mitigation: jsonFix,
       });
-    }
     const floatTarget = tn === 'FLOAT' || tn === 'DOUBLE';
     if (!st.array && floatTarget && (st.name === 'numeric' || (st.name === 'float8' && tn === 'FLOAT'))) {
       const max = tn === 'FLOAT' ? FLOAT_MAX : DOUBLE_OVERFLOW;

@@ -20,8 +20,9 @@ const nest = (n: number) =>
 const DEPTHS = [1, 31, 32, 33, 100, 101];
 
 const SQL = `
-CREATE TABLE docs (id int PRIMARY KEY, doc jsonb, j json);
-INSERT INTO docs VALUES ${DEPTHS.map((d) => `(${d}, '${nest(d)}', '${nest(d)}')`).join(', ')}, (0, NULL, NULL);
+CREATE TABLE docs (id int PRIMARY KEY, doc jsonb, j json, ja jsonb[]);
+INSERT INTO docs VALUES ${DEPTHS.map((d) => `(${d}, '${nest(d)}', '${nest(d)}', ARRAY['${nest(d - 1)}'::jsonb])`).join(', ')},
+  (0, NULL, NULL, NULL);
 CREATE TABLE spans (id int PRIMARY KEY, d interval);
 INSERT INTO spans VALUES (1, '838:59:59'), (2, '838:59:59.5'), (3, '839:00:00'), (4, '-900 hours'),
   (5, '-838:59:59'), (6, NULL);
@@ -78,6 +79,9 @@ for (const target of testTargets()) {
     const j = risk(r, 'JSON_TOO_DEEP', 'public.docs', 'j');
     assert.equal(j.blastRadius.rows, deep.length, 'json is measured like jsonb');
     assert.equal(j.config, 'types.json: text');
+    const ja = risk(r, 'JSON_TOO_DEEP', 'public.docs', 'ja');
+    assert.equal(ja.blastRadius.rows, deep.length, 'a jsonb[] array adds its own level');
+    assert.equal(ja.config, 'types.array: text');
     const spans = risk(r, 'INTERVAL_OUT_OF_RANGE', 'public.spans', 'd');
     const beyond = target.dialect === 'mariadb' ? ['id=3', 'id=4'] : ['id=2', 'id=3', 'id=4'];
     assert.deepEqual([...(spans.blastRadius.exampleKeys ?? [])].sort(), beyond);
@@ -98,7 +102,7 @@ for (const target of testTargets()) {
     const f = risk(r, 'NUMERIC_OUT_OF_RANGE', 'public.nums', 'f');
     assert.deepEqual([...(f.blastRadius.exampleKeys ?? [])].sort(), ['id=1', 'id=3'], 'beyond FLOAT');
     assert.equal(f.config, 'columns.public.nums.f.type: double');
-    const advice = [docs, j, spans, arrs, texts, n, f].map((x) => x.config);
+    const advice = [docs, j, ja, spans, arrs, texts, n, f].map((x) => x.config);
     const bignums = r.risks.filter((x) => x.id === 'JSON_NUMBER_OUT_OF_RANGE');
     if (DIALECTS[target.dialect].jsonIsBinary) {
       const b = risk(r, 'JSON_NUMBER_OUT_OF_RANGE', 'public.bignums', 'doc');

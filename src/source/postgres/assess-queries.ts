@@ -112,6 +112,9 @@ export async function rlsFilteredTables(
   return rows.map((r) => r.t ?? '');
 }
 
+/** How a column reaches a JSON target: a jsonb or json value, or an array through array_to_json. */
+export type JsonSource = 'jsonb' | 'json' | 'array';
+
 /** A value check the scan counts in one pass; the column is a source column name. */
 export type ValueCheck =
   /** Finite values < min or ≥ maxExclusive (date/timestamp literals). */
@@ -145,12 +148,12 @@ export type ValueCheck =
       readonly kind: 'json-depth';
       readonly column: string;
       readonly maxDepth: number;
-      readonly json: boolean;
+      readonly as: JsonSource;
     }
   /** Intervals whose length in seconds (extract(epoch)) is beyond ±maxSeconds (the target's TIME range). */
   | { readonly kind: 'time-range'; readonly column: string; readonly maxSeconds: number }
   /** jsonb (or json) documents holding a number whose magnitude rounds beyond the largest double. */
-  | { readonly kind: 'json-number-range'; readonly column: string; readonly json: boolean }
+  | { readonly kind: 'json-number-range'; readonly column: string; readonly as: JsonSource }
   /** Finite numbers whose magnitude is above `max` (a decimal literal): beyond FLOAT or DOUBLE. */
   | { readonly kind: 'float-range'; readonly column: string; readonly max: string; readonly numeric: boolean }
   /** Transported text with a character outside ASCII (for ascii columns). */
@@ -169,6 +172,13 @@ function valueExpr(c: Extract<ValueCheck, { kind: 'too-long' }>): string {
   if (c.as === 'bytea') return `octet_length(${col})`;
   const text = c.as === 'json-array' ? `array_to_json(${col})::text` : `${col}::text`;
   return c.unit === 'chars' ? `char_length(${text})` : `octet_length(${text})`;
+}
+
+/** jsonb_path_exists over the column as the target receives it; json that jsonb cannot read counts as no. */
+function jsonPathCheck(col: string, as: JsonSource, path: string): string {
+  if (as === 'jsonb') return `(jsonb_path_exists(${col}, '${path}'))`;
+  const v = as === 'array' ? `array_to_json(${col})` : col;
+  return `(${v}::text !~ '${JSON_NO_JSONB}' AND jsonb_path_exists(${v}::jsonb, '${path}'))`;
 }
 
 /** The WHERE condition that selects the rows a check counts. */
@@ -201,18 +211,21 @@ export function checkCondition(c: ValueCheck, versionNum: number): string {
       // documents jsonb cannot read (counted as fitting; the NUL_CHARACTER check reports \u0000). Measured on
       // PG 15, 200k documents of 5 levels (156 MB): +0.5 s over count(*), less than one ::text of them.
       const depth = Math.max(0, Math.floor(c.maxDepth));
-      const deep = (v: string) =>
-        `jsonb_path_exists(${v}, 'strict $.**{${depth}} ? (@.type() == "array" || @.type() == "object")')`;
-      return c.json ? `(${col}::text !~ '${JSON_NO_JSONB}' AND ${deep(`${col}::jsonb`)})` : `(${deep(col)})`;
+      return jsonPathCheck(
+        col,
+        c.as,
+        `strict $.**{${depth}} ? (@.type() == "array" || @.type() == "object")`,
+      );
     }
     case 'time-range':
       return `(abs(extract(epoch FROM ${col})) > ${Number(c.maxSeconds).toFixed(6)})`;
     case 'json-number-range': {
       // Walks every item (MySQL 8 only): +2.6–4 s per 200k 5-level documents on PG 15; .abs() was fastest.
-      const v = c.json ? `${col}::jsonb` : col;
-      const path = `strict $.** ? (@.type() == "number" && @.abs() >= ${DOUBLE_OVERFLOW})`;
-      const exists = `jsonb_path_exists(${v}, '${path}')`;
-      return c.json ? `(${col}::text !~ '${JSON_NO_JSONB}' AND ${exists})` : `(${exists})`;
+      return jsonPathCheck(
+        col,
+        c.as,
+        `strict $.** ? (@.type() == "number" && @.abs() >= ${DOUBLE_OVERFLOW})`,
+      );
     }
     case 'float-range': {
       if (!/^\d+$/.test(c.max)) throw new Error(`bad float-range bound ${c.max}`);
