@@ -23,6 +23,8 @@ const SOURCE = `
     name text,
     sku varchar(20),
     doc jsonb,
+    blob bytea,
+    flag boolean,
     total numeric(12,2) GENERATED ALWAYS AS (price * qty) STORED,
     lname text GENERATED ALWAYS AS (lower(sku)) STORED,
     disc numeric(10,2) GENERATED ALWAYS AS (price * 0.855) STORED,
@@ -47,6 +49,8 @@ const SOURCE = `
   INSERT INTO items (id, price, qty, name, sku, doc)
     SELECT g, g * 0.25, g % 13, 'name ' || g, 'S' || g, jsonb_build_object('kind', 'k' || (g % 5), 'x', jsonb_build_object('y z', g))
       FROM generate_series(10, 400) g;
+  -- Columns the load transforms (bytea via a SET clause, boolean) next to the skipped generated ones.
+  UPDATE items SET blob = decode(md5(id::text), 'hex'), flag = id % 3 = 0 WHERE id % 4 <> 1;
 
   -- The target would refuse these as generated columns: copied as values instead.
   CREATE TABLE parents (id int PRIMARY KEY);
