@@ -75,15 +75,18 @@ export function copiedColumns(t: TablePlan): ColumnPlan[] {
  * `"id"::text` (output name id), which silently turned an integer key's order into text order.
  */
 export function keyExprs(t: TablePlan): string[] {
-  return t.key.columns.map((name) => {
-    const col = t.columns.find((c) => c.source === name);
-    const intKey = col !== undefined && PG_INT_SPELLINGS.has(col.sourceType);
+  return t.key.columns.map((name, i) => {
     const ref = `${qualified(t)}.${pgIdent(name)}`;
-    return intKey ? ref : `(${ref}::text COLLATE "C")`;
+    return isIntKey(t, i) ? ref : `(${ref}::text COLLATE "C")`;
   });
 }
 
+/**
+ * Key column i compares as an integer: the planner's integer key (keyPlan decides by base type, so a domain
+ * over integer counts, and the copy cuts its ranges as integers), or an integer column of another key.
+ */
 function isIntKey(t: TablePlan, i: number): boolean {
+  if (t.key.kind === 'int') return true;
   const col = t.columns.find((c) => c.source === t.key.columns[i]);
   return col !== undefined && PG_INT_SPELLINGS.has(col.sourceType);
 }
