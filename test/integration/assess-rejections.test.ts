@@ -58,9 +58,14 @@ for (const target of testTargets()) {
     skip: target.skip,
   }, async (t) => {
     const db = `it_rejrisk_${target.dialect}`;
-    const source = await freshPgDatabase(db, SQL);
-    const targetUrl = await target.fresh(db);
     const limit = DIALECTS[target.dialect].jsonMaxDepth;
+    // The capability is exact: a document at the limit is stored, one level more is refused.
+    const edges = `CREATE TABLE at_limit (id int PRIMARY KEY, doc jsonb);
+      INSERT INTO at_limit VALUES (1, '${nest(limit)}'), (2, '${'['.repeat(limit)}${']'.repeat(limit)}');
+      CREATE TABLE over_limit (id int PRIMARY KEY, doc jsonb);
+      INSERT INTO over_limit VALUES (1, '${'['.repeat(limit + 1)}${']'.repeat(limit + 1)}');`;
+    const source = await freshPgDatabase(db, SQL + edges);
+    const targetUrl = await target.fresh(db);
     const deep = DEPTHS.filter((d) => d > limit);
     const base = {
       types: { json: 'json', interval: 'time' },
@@ -111,7 +116,15 @@ for (const target of testTargets()) {
     } else assert.deepEqual(bignums, [], "MariaDB's JSON keeps the text: any number fits");
 
     // Without the advice the copy rejects exactly these values.
-    const refused = ['docs', 'spans', 'arrs', 'texts', 'nums'];
+    assert.deepEqual(risk(r, 'JSON_TOO_DEEP', 'public.over_limit', 'doc').blastRadius.exampleKeys, ['id=1']);
+    assert.ok(!r.risks.some((x) => x.blastRadius.table === 'public.at_limit'), 'at the limit: no risk');
+    const atLimit = await runMigrate({
+      config: parseConfig({ source, target: await target.fresh(db), tables: ['public.at_limit'] }),
+      runId: 'rej-at-limit',
+      sink: silentSink,
+    });
+    assert.equal(atLimit.verify?.identical, true, `documents ${limit} deep are stored`);
+    const refused = ['over_limit', 'docs', 'spans', 'arrs', 'texts', 'nums'];
     if (DIALECTS[target.dialect].jsonIsBinary) refused.push('bignums');
     for (const table of refused) {
       await assert.rejects(
@@ -132,6 +145,7 @@ for (const target of testTargets()) {
         `${table} without the advice`,
       );
     }
+    advice.push(risk(r, 'JSON_TOO_DEEP', 'public.over_limit', 'doc').config);
     const fixed: Record<string, unknown> = {
       source,
       target: await target.fresh(db),
