@@ -1,8 +1,9 @@
-// Issue 10 point 5: values the copy would reject are found by assess first. jsonb/json documents nested
-// deeper than the target's JSON accepts (MariaDB 31 levels, MySQL 8 100) and intervals beyond TIME (with
-// types.interval: time) are counted per column, like arrays whose bounds do not start at 1; migrate without
-// the fix fails with DATA_REJECTED on those very values (arrays were shifted silently before), and with
-// assess's advice it migrates identical.
+// Issue 10 point 5: values the copy would reject are found by assess first, one class per table: JSON
+// nested deeper than the target accepts (MariaDB 31 levels, MySQL 8 100; jsonb, json and jsonb[]), intervals
+// beyond TIME (types.interval: time), arrays whose bounds do not start at 1, non-ASCII text in an ascii
+// column, numbers beyond FLOAT/DOUBLE, and (MySQL 8) JSON numbers beyond double. Each is counted per column;
+// migrate without the advice fails with DATA_REJECTED on those very values (arrays were shifted silently
+// before), and with assess's advice it migrates identical.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
