@@ -4,7 +4,8 @@
 // Prints one line per database and a total `K/N identical`. Invariants: it only creates/drops databases
 // named `crp_<name>…`; passwords travel in the environment, never in argv or in what it prints or writes.
 // Usage: npx tsx scripts/corpus.ts <dir> [--only a,b] [--keep] [--dialect mysql8|mariadb] [--target URL]
-// (--dialect mysql8 without --target uses PG2MY_TEST_MYSQL8_URL; the default target is the test MariaDB.)
+// (--dialect mysql8 without --target uses PG2MY_TEST_MYSQL8_URL; the default target is the test MariaDB;
+// --cli-root runs another tree's CLI, e.g. `git archive HEAD` unpacked, while this working tree changes.)
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,8 @@ import { oracleCompare } from '../test/helpers/oracle.js';
 import { ensureServers, serverUrls } from './lib/servers-lib.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+/** The tree whose CLI runs (--cli-root, e.g. a `git archive` of one commit while this tree changes). */
+let CLI_ROOT = ROOT;
 const PREFIX = 'crp_';
 
 interface Args {
@@ -28,11 +30,12 @@ interface Args {
   target: string | null;
   workDir: string;
   stepTimeoutMs: number;
+  cliRoot: string | null;
 }
 
 function usage(msg: string): never {
   process.stderr.write(
-    `corpus: ${msg}\nusage: npx tsx scripts/corpus.ts <dir> [--only a,b] [--keep] [--dialect mysql8|mariadb] [--target mysql://user:pass@host:port/] [--work-dir DIR] [--step-timeout SECONDS]\n`,
+    `corpus: ${msg}\nusage: npx tsx scripts/corpus.ts <dir> [--only a,b] [--keep] [--dialect mysql8|mariadb] [--target mysql://user:pass@host:port/] [--work-dir DIR] [--step-timeout SECONDS] [--cli-root DIR]\n`,
   );
   process.exit(2);
 }
@@ -46,6 +49,7 @@ function parseArgs(argv: string[]): Args {
     target: null,
     workDir: join('/tmp', 'pg2my-corpus'),
     stepTimeoutMs: 20 * 60_000,
+    cliRoot: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
@@ -60,6 +64,7 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--target') a.target = next();
     else if (v === '--work-dir') a.workDir = resolve(next());
     else if (v === '--step-timeout') a.stepTimeoutMs = Number(next()) * 1000;
+    else if (v === '--cli-root') a.cliRoot = resolve(next());
     else if (v.startsWith('--')) usage(`unknown option ${v}`);
     else if (!a.dir) a.dir = resolve(v);
     else usage(`unexpected argument ${v}`);
@@ -106,7 +111,7 @@ interface Proc {
 function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<Proc> {
   return new Promise((res, rej) => {
     const child = spawn(cmd, args, {
-      cwd: ROOT,
+      cwd: CLI_ROOT,
       env: { ...(process.env as Record<string, string>), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -137,7 +142,16 @@ function cli(args: string[], source: string, target: string, timeoutMs: number):
   const t = splitPassword(target);
   return run(
     process.execPath,
-    ['--import', 'tsx', MAIN, ...args, '--source', s.url, '--target', t.url],
+    [
+      '--import',
+      'tsx',
+      join(CLI_ROOT, 'src', 'cli', 'main.ts'),
+      ...args,
+      '--source',
+      s.url,
+      '--target',
+      t.url,
+    ],
     { PG2MY_SOURCE_PASSWORD: s.password, PG2MY_TARGET_PASSWORD: t.password },
     timeoutMs,
   );
@@ -398,6 +412,11 @@ function fmt(l: Line | null): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.cliRoot) {
+    if (!existsSync(join(args.cliRoot, 'src', 'cli', 'main.ts')))
+      usage(`no src/cli/main.ts under ${args.cliRoot}`);
+    CLI_ROOT = args.cliRoot;
+  }
   const info = await ensureServers();
   const urls = serverUrls(info);
   const pgBase = urls.pg;
@@ -417,7 +436,7 @@ async function main(): Promise<void> {
   }
   mkdirSync(args.workDir, { recursive: true, mode: 0o700 });
   process.stdout.write(
-    `corpus: ${files.length} file(s) under ${relative(process.cwd(), args.dir) || '.'}; logs in ${args.workDir}/<name>/\n`,
+    `corpus: ${files.length} file(s) under ${relative(process.cwd(), args.dir) || '.'}; CLI from ${CLI_ROOT}; logs in ${args.workDir}/<name>/\n`,
   );
   process.stdout.write(`${fmt(null)}\n`);
   const t0 = Date.now();
