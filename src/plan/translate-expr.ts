@@ -106,6 +106,11 @@ interface Out {
   readonly kind: ExprKind;
   /** For a `->` result: the document and MySQL JSON path, so a following -> / ->> extends the path. */
   readonly json?: { readonly doc: SqlPart[]; readonly path: string };
+  /**
+   * A computed string (CONCAT, COALESCE, ->>) whose collation on the target is the charset default (often
+   * case-insensitive), not a column's: fine as a value, refused in a comparison.
+   */
+  readonly computed?: boolean;
 }
 
 const NUMERIC: ReadonlySet<ExprKind> = new Set(['int', 'num', 'float']);
@@ -231,7 +236,8 @@ class Translator {
     if (arg.kind !== 'text' && arg.kind !== 'unknown' && arg.kind !== 'null') {
       return refuse(`${a.name}() of a ${arg.kind} value`);
     }
-    return { sql: [`${m[0]}(`, ...arg.sql, ')'], kind: m[1] };
+    const computed = arg.computed === true && m[1] === 'text';
+    return { sql: [`${m[0]}(`, ...arg.sql, ')'], kind: m[1], ...(computed ? { computed } : {}) };
   }
 
   private unary(op: '-' | '+' | 'NOT', expr: Ast): Out {
@@ -261,7 +267,7 @@ class Translator {
       sql.push(...(i > 0 ? [', '] : []), ...(kind === 'text' ? asUtf8(o) : o.sql));
     });
     sql.push(')');
-    return { sql, kind };
+    return { sql, kind, ...(kind === 'text' ? { computed: true } : {}) };
   }
 
   /** `a || b || …` on text (and integers, whose text PostgreSQL and MySQL spell alike) → CONCAT(…). */
@@ -285,7 +291,7 @@ class Translator {
       sql.push(...(i > 0 ? [', '] : []), ...part);
     });
     sql.push(')');
-    return { sql, kind: 'text' };
+    return { sql, kind: 'text', computed: true };
   }
 
   /** `doc -> 'key'` (JSON) and `doc ->> 'key'` (text) on json/jsonb, for string keys only. */
@@ -312,6 +318,7 @@ class Translator {
     return {
       sql: ['IF(JSON_TYPE(', ...extract, ') = ', { str: 'NULL' }, ', NULL, JSON_UNQUOTE(', ...extract, '))'],
       kind: 'text',
+      computed: true,
     };
   }
 
@@ -347,6 +354,10 @@ class Translator {
   /** Refuse comparisons whose result could differ on MySQL. */
   private comparable(op: string, a: Out, b: Out): void {
     if (a.kind === 'null' || b.kind === 'null') return;
+    if (a.computed || b.computed)
+      refuse(
+        "comparison of a computed string (||, COALESCE, ->>): on the target it has the charset's default collation, not the column's",
+      );
     const numericLike = (x: Out, y: Out) =>
       NUMERIC.has(x.kind) &&
       (NUMERIC.has(y.kind) || (y.kind === 'unknown' && y.sql.length === 1 && NUM_LITERAL.test(literalOf(y))));
