@@ -47,7 +47,7 @@ export interface ColumnStats {
   readonly numericMaxIntDigits?: number;
   readonly numericMaxScale?: number;
   readonly numericSpecials?: number;
-  /** Strings: longest value in characters and in UTF-8 bytes. */
+  /** Strings: longest value in characters and in UTF-8 bytes. bytea: longest value in bytes (maxBytes only). */
   readonly maxChars?: number;
   readonly maxBytes?: number;
 }
