@@ -11,6 +11,7 @@ import { DIALECTS, type Dialect } from '../dialect/capabilities.js';
 import { MYSQL_BLOB_BYTES, MYSQL_TEXT_BYTES } from '../dialect/type-families.js';
 import { isMigrationError } from '../errors.js';
 import type { ColumnPlan, MigrationPlan, TablePlan, TargetType } from '../plan/model.js';
+import { TYPE_RULES } from '../plan/rules.js';
 import {
   DOUBLE_OVERFLOW,
   exampleRows,
@@ -32,7 +33,11 @@ const BLOB_BYTES: Readonly<Record<string, number>> = belowPgMax(MYSQL_BLOB_BYTES
 const NUMERIC_TARGETS = new Set(['DECIMAL', 'DOUBLE', 'FLOAT', 'REAL']);
 const DATE_SOURCES = new Set(['date', 'timestamp', 'timestamptz']);
 const INT_SOURCES = new Set(['int2', 'int4', 'int8', 'numeric', 'money']);
-/** Source types whose text is ASCII whatever the value: an ascii target column holds them all. */
+/**
+ * Source types whose text is ASCII whatever the value: an ascii target column holds them all (as does any
+ * column of a rule whose strings are 'ascii', e.g. ranges and geometric types; only a collation override
+ * makes other text ascii).
+ */
 const ASCII_SOURCES = new Set([
   ...['int2', 'int4', 'int8', 'oid', 'numeric', 'float4', 'float8', 'bool', 'bytea', 'uuid', 'bit', 'varbit'],
   ...[
@@ -278,6 +283,7 @@ function checksFor(tp: TablePlan, table: Table, types: Map<string, TargetType>, 
       !st.array &&
       tt.charset === 'ascii' &&
       !ASCII_SOURCES.has(st.name) &&
+      TYPE_RULES.find((r) => r.id === cp.ruleId)?.strings !== 'ascii' &&
       (cp.transform === 'text' || cp.transform === 'none' || cp.transform === 'array-json')
     )
       add({
