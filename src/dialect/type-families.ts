@@ -29,8 +29,11 @@ export const MYSQL_BLOB_BYTES: Readonly<Record<string, number>> = {
 const TEXTS = Object.keys(MYSQL_TEXT_BYTES);
 const BLOBS = Object.keys(MYSQL_BLOB_BYTES);
 
-/** Character string types: they have a charset and a collation. */
-export const MYSQL_STRING_TYPES: ReadonlySet<string> = new Set(['CHAR', 'VARCHAR', ...TEXTS, 'ENUM', 'SET']);
+/** Free-text character types: CHAR, VARCHAR and the TEXT types. */
+export const MYSQL_TEXT_TYPES: ReadonlySet<string> = new Set(['CHAR', 'VARCHAR', ...TEXTS]);
+
+/** Character string types: they have a charset and a collation (the text types, ENUM and SET). */
+export const MYSQL_STRING_TYPES: ReadonlySet<string> = new Set([...MYSQL_TEXT_TYPES, 'ENUM', 'SET']);
 
 /** Byte string types (binary, no collation). */
 export const MYSQL_BYTES_TYPES: ReadonlySet<string> = new Set(['BINARY', 'VARBINARY', ...BLOBS]);

@@ -7,6 +7,7 @@
 // that convert) is refused with a reason instead of translated approximately.
 
 import type { ColumnType } from '../catalog/model.js';
+import { MYSQL_INT_TYPES, MYSQL_TEXT_TYPES } from '../dialect/type-families.js';
 import { type Ast, ParseError, parseExpr, type TypeName } from './expr-parse.js';
 import type { SqlFragment, SqlPart } from './model.js';
 
@@ -37,10 +38,10 @@ export interface ExprColumn {
 
 /** Target type names that hold a value of each kind exactly, for the checks on targetType. */
 export const KIND_TYPES: Readonly<Partial<Record<ExprKind, ReadonlySet<string>>>> = {
-  int: new Set(['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'BIGINT']),
+  int: MYSQL_INT_TYPES,
   num: new Set(['DECIMAL']),
   float: new Set(['FLOAT', 'DOUBLE']),
-  text: new Set(['CHAR', 'VARCHAR', 'TINYTEXT', 'TEXT', 'MEDIUMTEXT', 'LONGTEXT']),
+  text: MYSQL_TEXT_TYPES,
   enum: new Set(['ENUM']),
   bool: new Set(['TINYINT']),
   json: new Set(['JSON', 'LONGTEXT']),
