@@ -127,6 +127,34 @@ test('character(n) → varchar(m) of one collation needs no widening: InnoDB joi
   assert.equal(fks(p).length, 1);
 });
 
+test('an FK naming the columns of a UNIQUE key in another order is planned in the order of the key (InnoDB needs it)', () => {
+  const unit = {
+    ...table('unit', [col('id', { name: 'int4' }, false), col('class_id', { name: 'int4' }, false)], 'id'),
+    uniques: [{ name: 'unit_id_class_id_key', columns: ['id', 'class_id'], nullsNotDistinct: false }],
+  };
+  const ac = table(
+    'unit_ac',
+    [col('class_id', { name: 'int4' }), col('bu_id', { name: 'int4' })],
+    undefined,
+    [fk('unit_ac_class_id_bu_id_fkey', ['class_id', 'bu_id'], 'unit', ['class_id', 'id'])],
+  );
+  const p = buildPlan(catalog([unit, ac]), MARIADB, DEFAULT_PLAN_OPTIONS);
+  const [f] = fks(p);
+  assert.deepEqual(
+    [f?.columns, f?.refColumns],
+    [
+      ['bu_id', 'class_id'],
+      ['id', 'class_id'],
+    ],
+  );
+  // An FK whose order already leads an index keeps its order.
+  const ok = table('ok', [col('a', { name: 'int4' }), col('b', { name: 'int4' })], undefined, [
+    fk('ok_fkey', ['a', 'b'], 'unit', ['id', 'class_id']),
+  ]);
+  const [g] = fks(buildPlan(catalog([unit, ok]), MARIADB, DEFAULT_PLAN_OPTIONS));
+  assert.deepEqual(g?.columns, ['a', 'b']);
+});
+
 test('types no lossless widening can join stop the plan with DECISION_REQUIRED naming both columns', () => {
   const parent = table('parent', [col('code', { name: 'numeric', precision: 10, scale: 2 }, false)], 'code');
   const child = table('child', [col('code', { name: 'numeric', precision: 10, scale: 3 })], undefined, [

@@ -172,17 +172,20 @@ export function chooseAutoIncrement(
   let choice: AutoIncrementChoice | undefined;
   const pkFirst = t.primaryKey?.columns[0];
   if (pkFirst !== undefined && seq.some((c) => c.name === pkFirst)) choice = { column: pkFirst };
+  // A nullable column cannot be AUTO_INCREMENT: MySQL stores a generated value for every NULL written to it.
   for (const c of seq) {
     if (choice) break;
     const u = candidates.find((x) => !x.skip && x.unique && x.parts[0]?.column === c.name);
-    if (u) choice = { column: c.name, uniqueKey: u };
+    if (u && notNull(t, c.name)) choice = { column: c.name, uniqueKey: u };
   }
   for (const c of seq) {
     if (c.name === choice?.column) continue;
     b.warnings.push({
       code: 'AUTO_INCREMENT_NOT_POSSIBLE',
       object: `${qualified(t)}.${c.name}`,
-      message: `filled from a sequence in PostgreSQL, but MySQL allows one AUTO_INCREMENT column per table and it must lead the primary key or a unique key; the values are copied, new rows need an explicit value`,
+      message: notNull(t, c.name)
+        ? `filled from a sequence in PostgreSQL, but MySQL allows one AUTO_INCREMENT column per table and it must lead the primary key or a unique key; the values are copied, new rows need an explicit value`
+        : `filled from a sequence in PostgreSQL, but it allows NULL, and MySQL would replace every NULL in an AUTO_INCREMENT column by a generated value; the values are copied as they are, new rows need an explicit value`,
     });
   }
   return choice;
@@ -317,14 +320,15 @@ export function constraintOps(s: TableState, states: ReadonlyMap<string, TableSt
     const { onDelete, onUpdate } = fkActions(t, fk, b);
     if (ACTIONS_CHANGING_ROWS.has(onDelete) || ACTIONS_CHANGING_ROWS.has(onUpdate))
       for (const c of fk.columns) actionColumns.add(c);
+    const order = keyOrder(ref, fk.references.columns);
     ops.push({
       kind: 'addForeignKey',
       table: s.target,
       name: b.constraintNames.claim(fk.name, 'foreignKey'),
-      columns: fk.columns.map((c) => s.colNames.get(c)!),
+      columns: order.map((i) => s.colNames.get(fk.columns[i]!)!),
       refTable: ref.target,
       ...(ref.database !== undefined ? { refDatabase: ref.database } : {}),
-      refColumns: fk.references.columns.map((c) => ref.colNames.get(c)!),
+      refColumns: order.map((i) => ref.colNames.get(fk.references.columns[i]!)!),
       onDelete,
       onUpdate,
       ...(fk.notValid ? { notValid: true } : {}),
@@ -420,6 +424,29 @@ function fkActions(t: Table, fk: ForeignKey, b: Builder): { onDelete: FkAction; 
     return 'NO ACTION';
   };
   return { onDelete: plan(fk.onDelete, 'DELETE'), onUpdate: plan(fk.onUpdate, 'UPDATE') };
+}
+
+/**
+ * The order of a foreign key's column pairs on the target, as indexes into its column lists. PostgreSQL
+ * lets an FK name the columns of a PRIMARY KEY or UNIQUE key in any order; InnoDB needs an index whose
+ * leading columns are the referenced columns in the FK's order. When no key or index of the referenced
+ * table starts that way, the pairs are put in the order of the key over the same columns: the same
+ * constraint, pair by pair.
+ */
+function keyOrder(ref: TableState, refColumns: readonly string[]): number[] {
+  const identity = refColumns.map((_c, i) => i);
+  const keys = [
+    ...(ref.table.primaryKey ? [{ unique: true, columns: ref.table.primaryKey.columns }] : []),
+    ...ref.candidates
+      .filter((c) => !c.skip)
+      .map((c) => ({ unique: c.unique, columns: c.parts.map((p) => p.column) })),
+  ];
+  if (keys.some((k) => refColumns.every((c, i) => k.columns[i] === c))) return identity;
+  const same = keys.find(
+    (k) =>
+      k.unique && k.columns.length === refColumns.length && k.columns.every((c) => refColumns.includes(c)),
+  );
+  return same ? same.columns.map((c) => refColumns.indexOf(c)) : identity;
 }
 
 const typeText = (x: TargetType): string =>

@@ -1,5 +1,6 @@
 // Issue 10 point 10: what real application schemas hold and MySQL refuses as declared. An integer FK to a
-// bigint key (widened, FK_TYPE_WIDENED), a character(n) FK to a varchar key (joined as is), ON DELETE SET
+// bigint key (widened, FK_TYPE_WIDENED), a character(n) FK to a varchar key (joined as is), an FK naming a
+// UNIQUE key's columns in another order (pairs put in the key's order), ON DELETE SET
 // NULL on a NOT NULL column (planned as NO ACTION: the delete is refused on both sides), and types without
 // a MySQL twin (point, hstore, ranges incl. a custom uuidrange, multirange, tsvector, tsquery, inet, polygon)
 // kept losslessly with a TYPE_NOTE. Each migrates with the defaults, identical by pg2my's verify (migrate's
@@ -25,6 +26,10 @@ const FK_SQL = `
     user_id integer NOT NULL REFERENCES users (id) ON DELETE SET NULL,
     editor_id integer REFERENCES users (id) ON DELETE SET NULL,
     title text);
+  CREATE TABLE units (id int PRIMARY KEY, class_id int NOT NULL, UNIQUE (id, class_id));
+  CREATE TABLE unit_lines (class_id int, unit_id int, FOREIGN KEY (class_id, unit_id) REFERENCES units (class_id, id));
+  INSERT INTO units SELECT g, g % 3 FROM generate_series(1, 9) g;
+  INSERT INTO unit_lines SELECT g % 3, g FROM generate_series(1, 9) g;
   CREATE TABLE languages (code varchar(6) PRIMARY KEY);
   CREATE TABLE docs (id int PRIMARY KEY, lang char(6) REFERENCES languages (code));
   INSERT INTO languages VALUES ('en'), ('de-CH'), ('pt-BR');
@@ -124,7 +129,12 @@ for (const target of testTargets()) {
       );
       assert.deepEqual(
         rules.map((x) => `${x.n} ${x.d}`),
-        ['docs_lang_fkey NO ACTION', 'posts_editor_id_fkey SET NULL', 'posts_user_id_fkey NO ACTION'],
+        [
+          'docs_lang_fkey NO ACTION',
+          'posts_editor_id_fkey SET NULL',
+          'posts_user_id_fkey NO ACTION',
+          'unit_lines_class_id_unit_id_fkey NO ACTION',
+        ],
       );
       // Same behaviour on both: deleting a user that a post's user_id points to is refused; one only an
       // editor_id points to is allowed and nulls editor_id.
