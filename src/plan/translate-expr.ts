@@ -7,6 +7,7 @@
 // that convert) is refused with a reason instead of translated approximately.
 
 import type { ColumnType } from '../catalog/model.js';
+import { PG_INT_SPELLINGS, PG_INT_TYPES } from '../catalog/type-families.js';
 import { MYSQL_INT_TYPES, MYSQL_TEXT_TYPES } from '../dialect/type-families.js';
 import { type Ast, ParseError, parseExpr, type TypeName } from './expr-parse.js';
 import type { SqlFragment, SqlPart } from './model.js';
@@ -116,7 +117,8 @@ interface Out {
 
 const NUMERIC: ReadonlySet<ExprKind> = new Set(['int', 'num', 'float']);
 const TEXT_CASTS = new Set(['text', 'character varying', 'varchar']);
-const INT_CASTS = new Set(['integer', 'int', 'int4', 'bigint', 'int8', 'smallint', 'int2']);
+/** Integer type names a cast may spell: base names, format_type() spellings, and `int`. */
+const INT_CASTS = new Set([...PG_INT_TYPES, ...PG_INT_SPELLINGS, 'int']);
 const NUM_CASTS = new Set(['numeric', 'decimal']);
 const INT_LITERAL = /^-?\d+$/;
 const NUM_LITERAL = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/;
