@@ -122,3 +122,8 @@ test('snippets quote what YAML would read otherwise', () => {
   assert.equal(typesSnippet('textKey', 'varchar(320)'), '`types: { textKey: varchar(320) }`');
   assert.equal(typesSnippet('numeric', 'decimal(20,4)'), '`types: { numeric: "decimal(20,4)" }`');
 });
+
+test('the config defaults are the planner defaults (config/schema.ts derives them from DEFAULT_TYPE_DECISIONS)', () => {
+  assert.deepEqual(planOptionsFrom(parseConfig({})).types, DEFAULT_TYPE_DECISIONS);
+  assert.deepEqual(planOptionsFrom(parseConfig({ types: {} })).types, DEFAULT_TYPE_DECISIONS);
+});
