@@ -15,8 +15,8 @@
 // | text     | VARCHAR, *TEXT, ENUM, MariaDB JSON | v::text (array_to_json(v)::text for arrays → JSON) | v as bytes (CAST(v AS BINARY))          |
 //   (text: v::text in the source session — UTC, ISO dates, shortest round-trip floats — is the canonical text the
 //   copy wrote into every text target, transform `text`; see overrideTransform and the README's type-mapping notes)
-// | char     | CHAR(n), VARCHAR from bpchar     | rtrim(v::text, ' ')                            | TRIM(TRAILING ' ' FROM v)                   |
-// | bytes    | *BLOB, VARBINARY                 | encode(v, 'hex') (lower case)                  | LOWER(HEX(v))                               |
+// | char     | CHAR(n), VARCHAR from bpchar     | rtrim(<the text kind's text>, ' ')             | TRIM(TRAILING ' ' FROM v)                   |
+// | bytes    | *BLOB, VARBINARY                 | encode(v, 'hex') (lower case); other types: hex of the text kind's text | LOWER(HEX(v))                 |
 // | date     | DATE                             | to_char(v, 'YYYY-MM-DD')                       | DATE_FORMAT(v, '%Y-%m-%d')                  |
 // | datetime | DATETIME(p), TIMESTAMP(p)        | to_char(v [AT TIME ZONE 'UTC' for timestamptz], 'YYYY-MM-DD HH24:MI:SS.US') — always 6 digits | DATE_FORMAT(v, '%Y-%m-%d %H:%i:%s.%f') (session time_zone +00:00) |
 // | time     | TIME(p)                          | time: to_char(v, 'HH24:MI:SS.US'); timetz: in UTC; interval: ±HH:MM:SS.ffffff from its microseconds | TIME_FORMAT(v, '%H:%i:%s.%f') |
@@ -156,6 +156,20 @@ function pgInterval(x: string): string {
   return `CASE WHEN ${x} IS NULL THEN NULL ELSE (CASE WHEN extract(epoch FROM ${x}) < 0 THEN '-' ELSE '' END) || ${two(`${u} / 3600000000`)} || ':' || ${two(`${u} / 60000000 % 60`)} || ':' || ${two(`${u} / 1000000 % 60`)} || '.' || lpad((${u} % 1000000)::text, 6, '0') END`;
 }
 
+/**
+ * The text the copy writes for a column stored as text, CHAR or bytes: PostgreSQL's own ::text in the source
+ * session, or the JSON text of its conversion (arrays, hstore). One home for text, char and bytes kinds.
+ */
+function pgText(c: ColumnNorm): string {
+  const v = pgIdent(c.source);
+  if (c.pgInput === 'hstore-json') return `${v}::json::text`;
+  // A JSON array has no lower bound: an array whose bounds do not start at 1 renders as PostgreSQL's
+  // literal with its bounds ('[0:1]={5,6}'), which no JSON text equals, so verify reports it.
+  if (c.pgInput === 'array-json')
+    return `CASE WHEN array_dims(${v}) IS NULL OR array_dims(${v}) ~ '^(\\[1:[0-9]+\\])+$' THEN array_to_json(${v})::text ELSE ${v}::text END`;
+  return `${v}::text`;
+}
+
 /** The PostgreSQL expression that normalises column `c` (by its kind) to canonical text or NULL. */
 export function pgValue(c: ColumnNorm): string {
   const v = pgIdent(c.source);
@@ -171,16 +185,13 @@ export function pgValue(c: ColumnNorm): string {
       return pgFloat(`${v}::float8`);
     case 'text':
     case 'json':
-      if (c.pgInput === 'hstore-json') return `${v}::json::text`;
-      // A JSON array has no lower bound: an array whose bounds do not start at 1 renders as PostgreSQL's
-      // literal with its bounds ('[0:1]={5,6}'), which no JSON text equals, so verify reports it.
-      return c.pgInput === 'array-json'
-        ? `CASE WHEN array_dims(${v}) IS NULL OR array_dims(${v}) ~ '^(\\[1:[0-9]+\\])+$' THEN array_to_json(${v})::text ELSE ${v}::text END`
-        : `${v}::text`;
+      return pgText(c);
     case 'char':
-      return `rtrim(${v}::text, ' ')`;
+      return `rtrim(${pgText(c)}, ' ')`;
     case 'bytes':
-      return c.src.name === 'bytea' ? `encode(${v}, 'hex')` : `encode(convert_to(${v}::text, 'UTF8'), 'hex')`;
+      return c.src.name === 'bytea' && !c.src.array
+        ? `encode(${v}, 'hex')`
+        : `encode(convert_to(${pgText(c)}, 'UTF8'), 'hex')`;
     case 'date':
       return `to_char(${v}, 'YYYY-MM-DD')`;
     case 'datetime':

@@ -81,6 +81,46 @@ for (const target of testTargets()) {
     }
   });
 
+  test(`arrays overridden to CHAR, VARCHAR and a BLOB keep their JSON text and verify identical (${target.dialect})`, {
+    skip: target.skip,
+  }, async () => {
+    const db = `it_canon_arrays_${target.dialect}`;
+    const source = await freshPgDatabase(
+      db,
+      `CREATE TABLE arrs (id int PRIMARY KEY, a int[], b text[], c jsonb[], d bytea[]);
+       INSERT INTO arrs VALUES (1, '{1,2}', '{"x y",NULL}', ARRAY['{"k": [1]}'::jsonb], '{"\\\\x00ff"}'),
+         (2, '{}', '{}', '{}', '{}'), (3, NULL, NULL, NULL, NULL), (4, '{{1,2},{3,4}}', '{"é"}', '{null}', NULL);`,
+    );
+    const targetUrl = await target.fresh(db);
+    const columns = {
+      'public.arrs.a': { type: 'char(100)' },
+      'public.arrs.b': { type: 'varchar(100)' },
+      'public.arrs.c': { type: 'longblob' },
+      'public.arrs.d': { type: 'char(100)' },
+    };
+    const r = await runMigrate({
+      config: parseConfig({ source, target: targetUrl, columns }),
+      runId: 'canon-arr',
+      sink: silentSink,
+    });
+    assert.equal(r.verify?.identical, true, "pg2my's own verify says identical");
+    const my = await mysql.createConnection(targetUrl);
+    try {
+      const [rows] = await my.query({
+        sql: 'SELECT CAST(id AS CHAR), a, b, CONVERT(c USING utf8mb4), d FROM arrs ORDER BY id',
+        rowsAsArray: true,
+      });
+      assert.deepEqual(rows, [
+        ['1', '[1,2]', '["x y",null]', '[{"k": [1]}]', '["\\\\x00ff"]'],
+        ['2', '[]', '[]', '[]', '[]'],
+        ['3', null, null, null, null],
+        ['4', '[[1,2],[3,4]]', '["é"]', '[null]', null],
+      ]);
+    } finally {
+      await my.end();
+    }
+  });
+
   test(`every kitchen-sink type overridden to longtext holds PostgreSQL's ::text and verifies identical (${target.dialect})`, {
     skip: target.skip,
   }, async () => {
