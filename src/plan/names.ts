@@ -16,9 +16,10 @@ const UNREPRESENTABLE = /[\u{10000}-\u{10FFFF}\u0000]|\p{Cs}/u;
 /**
  * Throw IDENTIFIER_INVALID unless MySQL and MariaDB can represent `name`: not empty, no trailing space,
  * no NUL, no character outside the Basic Multilingual Plane (emoji and other 4-byte UTF-8 characters).
- * `what` names the object for the message, e.g. `column public.users.name`.
+ * `what` names the object for the message, e.g. `column public.users.name`; `configFix` is config text
+ * that gives it another target name (tables and columns), offered in the hint.
  */
-export function validateIdentifier(name: string, what: string): void {
+export function validateIdentifier(name: string, what: string, configFix?: string): void {
   const problem = identifierProblem(name);
   if (problem === undefined) return;
   throw new MigrationError(
@@ -26,7 +27,10 @@ export function validateIdentifier(name: string, what: string): void {
     `The name of ${what} (${JSON.stringify(name)}) ${problem}.`,
     {
       details: { object: what, name },
-      hint: 'Rename the object in PostgreSQL (or migrate it by hand); pg2my keeps names as they are.',
+      hint:
+        configFix === undefined
+          ? 'Rename the object in PostgreSQL (or migrate it by hand); pg2my keeps names as they are.'
+          : `Give it a target name in the config, e.g. ${configFix}, or rename it in PostgreSQL.`,
     },
   );
 }

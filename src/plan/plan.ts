@@ -176,7 +176,12 @@ function nameTables(catalog: Catalog, max: number, b: Builder): Named[] {
   const wanted = catalog.tables.map((t) => {
     const q = qualified(t);
     const chosen = o.rename?.[q];
-    if (chosen === undefined) validateIdentifier(t.name, `table ${q}`);
+    if (chosen === undefined)
+      validateIdentifier(
+        t.name,
+        `table ${q}`,
+        `rename: { ${JSON.stringify(q)}: ${JSON.stringify(safeName(t.name))} }`,
+      );
     else checkChosenName(chosen, `rename.${q}`, max);
     const database = o.schemaMap?.[t.schema];
     return { t, q, name: chosen ?? t.name, key: chosen === undefined ? undefined : `rename.${q}`, database };
@@ -233,7 +238,12 @@ function nameColumns(t: Table, target: string, max: number, b: Builder): Map<str
   const wanted = t.columns.map((c) => {
     const chosen = columns[`${q}.${c.name}`]?.name;
     const key = chosen === undefined ? undefined : `columns.${q}.${c.name}.name`;
-    if (key === undefined) validateIdentifier(c.name, `column ${q}.${c.name}`);
+    if (key === undefined)
+      validateIdentifier(
+        c.name,
+        `column ${q}.${c.name}`,
+        `columns: { ${JSON.stringify(`${q}.${c.name}`)}: { name: ${JSON.stringify(safeName(c.name))} } }`,
+      );
     else checkChosenName(chosen!, key, max);
     return { c, name: chosen ?? c.name, key };
   });
@@ -281,6 +291,12 @@ function nameColumns(t: Table, target: string, max: number, b: Builder): Map<str
 }
 
 /** A name the user chose must be usable as is: CONFIG_INVALID naming the key otherwise. */
+/** A suggested target name: characters MySQL cannot hold in a name (outside the BMP, NUL) become _, trailing spaces go. */
+function safeName(name: string): string {
+  const kept = name.replace(/[\u{10000}-\u{10FFFF}\u0000]|\p{Cs}/gu, '_').replace(/\s+$/, '');
+  return kept.length > 0 ? kept : 'renamed';
+}
+
 function checkChosenName(name: string, key: string, max: number): void {
   const problem = identifierProblem(name, max);
   if (problem === undefined) return;
