@@ -25,4 +25,6 @@ export interface CommittedChunk extends ChunkRange {
   readonly rows: number;
   readonly bytes: number;
   readonly runId: string;
+  /** For ctid chunks: the source table's relfilenode when the chunk was read (ctids name rows of one file). */
+  readonly sourceFile?: string;
 }

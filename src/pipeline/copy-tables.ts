@@ -51,6 +51,8 @@ export interface CopyInput {
   readonly method: 'load-data' | 'insert';
   /** Chunks committed by earlier runs, by target table. */
   readonly committed: ReadonlyMap<string, readonly CommittedChunk[]>;
+  /** relfilenode of each ctid-keyed table (by tableKey), recorded with its chunks. */
+  readonly sourceFiles?: ReadonlyMap<string, string>;
 }
 
 export interface TableCopy {
@@ -429,6 +431,9 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
             method: input.method,
             runId,
             source: stream,
+            ...(input.sourceFiles?.has(tableKey(t))
+              ? { sourceFile: input.sourceFiles.get(tableKey(t))! }
+              : {}),
             keyColumns: t.key.columns,
             ...(t.database !== undefined ? { into: { table: t.target, database: t.database } } : {}),
             keyAtRow: async (n) => {

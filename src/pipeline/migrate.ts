@@ -13,6 +13,7 @@ import { isMigrationError, MigrationError } from '../errors.js';
 import type { EventSink, RunStep } from '../events.js';
 import { type DdlOp, type MigrationPlan, tableKey } from '../plan/model.js';
 import { resumeFingerprint } from '../plan/fingerprint.js';
+import { relationFiles } from '../source/postgres/relation-files.js';
 import { refuseRowSecurity } from '../source/postgres/row-security.js';
 import { SourceSnapshot } from '../source/postgres/snapshot.js';
 import { comparePlan } from '../target/mysql/compare-plan.js';
@@ -24,6 +25,7 @@ import {
   ensureStateTables,
   insertRun,
   decideOwnership,
+  forgetTableCopy,
   readChunks,
   missingDatabases,
   readTargetView,
@@ -249,6 +251,17 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
         snapshot.coordinator,
         plan.tables.map((t) => t.source),
       );
+      // ctid chunks are only valid for the file they were read from (see relation-files.ts).
+      const ctidTables = plan.tables.filter((t) => t.key.kind === 'ctid');
+      const files = await relationFiles(
+        snapshot.coordinator,
+        ctidTables.map((t) => t.source),
+      );
+      const sourceFiles = new Map<string, string>();
+      ctidTables.forEach((t, i) => {
+        const f = files[i];
+        if (f !== undefined) sourceFiles.set(tableKey(t), f);
+      });
       const fingerprint = resumeFingerprint(plan);
       const method = loadMethodFor(config, control);
       const inspected = await inspectTarget(
@@ -267,7 +280,7 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
         state: inspected.state,
         loadMethod: method,
       });
-      return { dialect, catalog, plan, fingerprint, method, ...inspected };
+      return { dialect, catalog, plan, fingerprint, method, sourceFiles, ...inspected };
     });
     const { dialect, catalog, plan, method } = pre;
     opts.onPlan?.(plan);
@@ -334,6 +347,27 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
     // ---- copy
     const committed = new Map<string, CommittedChunk[]>();
     for (const [t, list] of await readChunks(control.conn)) if (pre.planTables.has(t)) committed.set(t, list);
+    // A keyless (ctid) table rewritten since its chunks were read has new ctids for the same rows: its
+    // checkpoints would skip or repeat rows. Start that table over.
+    for (const t of plan.tables.filter((x) => x.key.kind === 'ctid')) {
+      const list = committed.get(tableKey(t));
+      const now = pre.sourceFiles.get(tableKey(t));
+      if (!list?.length || list.every((c) => c.sourceFile === now)) continue;
+      emit(
+        sink,
+        runId,
+        'copy',
+        'table.rewritten',
+        `${tableKey(t)} has no key and was rewritten in PostgreSQL since its chunks were copied (VACUUM FULL, CLUSTER or pg_repack): copying it again from the start`,
+        { table: tableKey(t), chunks: list.length },
+        'warn',
+      );
+      await forgetTableCopy(control.conn, tableKey(t), {
+        table: t.target,
+        ...(t.database !== undefined ? { database: t.database } : {}),
+      });
+      committed.delete(tableKey(t));
+    }
     const rowsEstimated = plan.tables.reduce((s, t) => s + Math.max(0, t.estimatedRows), 0); // -1: never analysed
     ctl.startHeartbeat();
     const copy = await timed(
@@ -352,6 +386,7 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
           snapshot: snapshot!,
           target: tgt,
           method,
+          sourceFiles: pre.sourceFiles,
           committed,
         }),
       (r) => ({ rows: r.rows, bytes: r.bytes, copyMs: r.ms }),

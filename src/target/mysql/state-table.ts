@@ -46,6 +46,7 @@ const CREATE_CHUNKS = `CREATE TABLE IF NOT EXISTS ${quoteIdent(CHUNKS_TABLE)} (
   row_count BIGINT NOT NULL,
   byte_count BIGINT NOT NULL,
   run_id VARCHAR(64) NOT NULL,
+  source_file VARCHAR(32) NULL,
   committed_at DATETIME(6) NOT NULL,
   PRIMARY KEY (table_name, chunk_no)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin COMMENT='pg2my: committed chunks (checkpoints)'`;
@@ -54,6 +55,13 @@ const CREATE_CHUNKS = `CREATE TABLE IF NOT EXISTS ${quoteIdent(CHUNKS_TABLE)} (
 export async function ensureStateTables(conn: mysql.Connection): Promise<void> {
   await conn.query(CREATE_RUNS);
   await conn.query(CREATE_CHUNKS);
+  // source_file came later: a chunks table of an older pg2my gets it (NULL = not known, never trusted).
+  const [cols] = await conn.query<mysql.RowDataPacket[]>(
+    `SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = 'source_file'`,
+    [CHUNKS_TABLE],
+  );
+  if (cols.length === 0)
+    await conn.query(`ALTER TABLE ${quoteIdent(CHUNKS_TABLE)} ADD COLUMN source_file VARCHAR(32) NULL`);
 }
 
 /** Base tables in the connection's database (or in `database`), by name. */
@@ -207,8 +215,7 @@ const bound = (v: unknown): readonly KeyValue[] | null =>
 /** Every committed chunk, grouped by table name. */
 export async function readChunks(conn: mysql.Connection): Promise<Map<string, CommittedChunk[]>> {
   const [rows] = await conn.query<mysql.RowDataPacket[]>(
-    `SELECT table_name, chunk_no, kind, lo_json, hi_json, row_count, byte_count, run_id
-       FROM ${quoteIdent(CHUNKS_TABLE)} ORDER BY table_name, chunk_no`,
+    `SELECT * FROM ${quoteIdent(CHUNKS_TABLE)} ORDER BY table_name, chunk_no`,
   );
   const out = new Map<string, CommittedChunk[]>();
   for (const r of rows) {
@@ -223,6 +230,7 @@ export async function readChunks(conn: mysql.Connection): Promise<Map<string, Co
       rows: Number(r.row_count),
       bytes: Number(r.byte_count),
       runId: String(r.run_id),
+      ...(r.source_file === null || r.source_file === undefined ? {} : { sourceFile: String(r.source_file) }),
     });
     out.set(table, list);
   }
@@ -249,10 +257,11 @@ export async function recordChunk(
   c: ChunkRange,
   copied: { rows: number; bytes: number },
   runId: string,
+  sourceFile?: string,
 ): Promise<void> {
   await conn.query(
-    `INSERT INTO ${quoteIdent(CHUNKS_TABLE)} (table_name, chunk_no, kind, lo_json, hi_json, row_count, byte_count, run_id, committed_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))`,
+    `INSERT INTO ${quoteIdent(CHUNKS_TABLE)} (table_name, chunk_no, kind, lo_json, hi_json, row_count, byte_count, run_id, committed_at, source_file)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?)`,
     [
       c.table,
       c.no,
@@ -262,8 +271,33 @@ export async function recordChunk(
       copied.rows,
       copied.bytes,
       runId,
+      sourceFile ?? null,
     ],
   );
+}
+
+/**
+ * Forget a table's copy: delete its rows and its checkpoints in one transaction, so that the next copy
+ * starts it over (its ctid chunks no longer name the same rows after a VACUUM FULL / CLUSTER / pg_repack).
+ */
+export async function forgetTableCopy(
+  conn: mysql.Connection,
+  table: string,
+  into: { table: string; database?: string },
+): Promise<void> {
+  const name =
+    into.database === undefined
+      ? quoteIdent(into.table)
+      : `${quoteIdent(into.database)}.${quoteIdent(into.table)}`;
+  await conn.query('START TRANSACTION');
+  try {
+    await conn.query(`DELETE FROM ${name}`);
+    await conn.query(`DELETE FROM ${quoteIdent(CHUNKS_TABLE)} WHERE table_name = ?`, [table]);
+    await conn.query('COMMIT');
+  } catch (e) {
+    await conn.query('ROLLBACK').catch(() => {});
+    throw e;
+  }
 }
 
 /** Name of the advisory lock that keeps two runs off one target database. */

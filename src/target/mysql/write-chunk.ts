@@ -29,6 +29,8 @@ export interface ChunkWrite {
   readonly runId: string;
   /** COPY text of the chunk's rows. */
   readonly source: Readable;
+  /** For ctid chunks: the source relfilenode the ctids belong to, recorded with the checkpoint. */
+  readonly sourceFile?: string;
   /** The key of the n-th row (1-based) of the chunk, for error messages. */
   readonly keyAtRow: (n: number) => Promise<string[] | undefined>;
   /** Source key column names, for error messages. */
@@ -333,7 +335,7 @@ export async function writeChunk(session: TargetSession, w: ChunkWrite): Promise
       const warns = result.warned > 0 ? await warnings(conn) : [];
       throw await rejected(conn, w, warns, result);
     }
-    await recordChunk(conn, w.chunk, { rows: result.read, bytes: result.bytes }, w.runId);
+    await recordChunk(conn, w.chunk, { rows: result.read, bytes: result.bytes }, w.runId, w.sourceFile);
   } catch (caught) {
     let e = caught;
     if (e instanceof DuplicateInBatch) {
