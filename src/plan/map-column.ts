@@ -17,6 +17,7 @@ import type {
   TargetType,
   Transform,
 } from './model.js';
+import { columnSnippet } from './config-snippet.js';
 import { DEFAULT_TYPE_DECISIONS, type PlanOptions } from './options.js';
 import {
   CITEXT_COLLATION,
@@ -115,10 +116,10 @@ export function mapColumn(col: Column, ctx: ColumnContext): MappedColumn {
     if (!rule) {
       throw new MigrationError(
         'TYPE_UNMAPPABLE',
-        `${w}: PostgreSQL type ${col.type.formatted} has no MySQL mapping. Set columns["${w}"].type (e.g. longtext to keep its text form).`,
+        `${w}: PostgreSQL type ${col.type.formatted} has no MySQL mapping. Set columns["${w}"].type, e.g. ${columnSnippet(w, 'longtext')} to keep its text form.`,
         {
           details: { schema: ctx.schema, table: ctx.table, column: col.name, type: col.type.formatted },
-          hint: `Set columns["${w}"].type in the config.`,
+          hint: `Set columns["${w}"].type in the config, e.g. ${columnSnippet(w, 'longtext')}.`,
         },
       );
     }

@@ -10,6 +10,7 @@ import { PG_INT_TYPES, PG_STRING_TYPES } from '../catalog/type-families.js';
 import type { Dialect } from '../dialect/capabilities.js';
 import { MigrationError } from '../errors.js';
 import { generatedLimits } from './generated-limits.js';
+import { columnSnippet } from './config-snippet.js';
 import { isIndexable, MAX_ROW_BYTES, rowBytes, tableRowBytes } from './index-bytes.js';
 import { type FkWidening, fkTypes } from './fk-types.js';
 import { checkedCollation, commentProblem, type MappedColumn, mapColumn } from './map-column.js';
@@ -443,10 +444,10 @@ function checkPrimaryKey(t: Table, columns: ReadonlyMap<string, MappedColumn['co
     const w = `${qualified(t)}.${c}`;
     throw new MigrationError(
       'TYPE_UNMAPPABLE',
-      `${w} is in the primary key but maps to ${types[i]!.name}, which MySQL cannot index. Set columns["${w}"].type to an indexable type (e.g. varchar(n)).`,
+      `${w} is in the primary key but maps to ${types[i]!.name}, which MySQL cannot index. Set columns["${w}"].type to an indexable type, e.g. ${columnSnippet(w, 'varchar(255)')} (verify then compares every value).`,
       {
         details: { table: qualified(t), column: c, type: types[i]!.name },
-        hint: `Set columns["${w}"].type in the config.`,
+        hint: `Set columns["${w}"].type in the config, e.g. ${columnSnippet(w, 'varchar(255)')}.`,
       },
     );
   });
