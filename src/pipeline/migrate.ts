@@ -34,6 +34,7 @@ import {
   setRunStatus,
 } from '../target/mysql/state-table.js';
 import { ControlSession } from './control-session.js';
+import { refuseMissingPrivileges } from './privileges.js';
 import { copyTables, type TableCopy } from './copy-tables.js';
 import { applyOps, planWithClient, resolveDialect, sourceSpec, targetSpec } from './schema.js';
 import { runVerify, type VerifyLevel, type VerifyReport } from './verify.js';
@@ -251,6 +252,7 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
         snapshot.coordinator,
         plan.tables.map((t) => t.source),
       );
+      await refuseMissingPrivileges(snapshot.coordinator, control, plan);
       // ctid chunks are only valid for the file they were read from (see relation-files.ts).
       const ctidTables = plan.tables.filter((t) => t.key.kind === 'ctid');
       const files = await relationFiles(

@@ -106,6 +106,12 @@ export async function targetPrivileges(conn: mysql.Connection, database: string)
   return new Set(rows.map((r) => String(r.p).toUpperCase()));
 }
 
+/** CURRENT_USER() (e.g. `app@%`) and DATABASE() of the session. */
+export async function sessionIdentity(conn: mysql.Connection): Promise<{ user: string; database: string }> {
+  const [[me]] = await conn.query<Rows>('SELECT CURRENT_USER() AS u, DATABASE() AS d');
+  return { user: String(me?.u ?? ''), database: me?.d == null ? '' : String(me.d) };
+}
+
 /** A column of a temporary table: VARCHAR(maxChars) in `charset` (default utf8mb4) and `collation`, or LONGTEXT utf8mb4_bin. */
 export interface TempColumn {
   readonly name: string;
