@@ -4,7 +4,10 @@
 // Walks every rule over base types × decisions × measured stats × key-ness, so a new hint is covered.
 
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { Column, ColumnStats, ColumnType } from '../../src/catalog/model.js';
 import { parseConfig, planOptionsFrom } from '../../src/config/load-config.js';
@@ -126,4 +129,20 @@ test('snippets quote what YAML would read otherwise', () => {
 test('the config defaults are the planner defaults (config/schema.ts derives them from DEFAULT_TYPE_DECISIONS)', () => {
   assert.deepEqual(planOptionsFrom(parseConfig({})).types, DEFAULT_TYPE_DECISIONS);
   assert.deepEqual(planOptionsFrom(parseConfig({ types: {} })).types, DEFAULT_TYPE_DECISIONS);
+});
+
+test('no source file suggests the config forms the schema rejects ({ length: n }, columns["…"].type = …)', () => {
+  const src = fileURLToPath(new URL('../../src/', import.meta.url));
+  const bad: string[] = [];
+  const walk = (dir: string): void => {
+    for (const n of readdirSync(dir)) {
+      const p = join(dir, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith('.ts') && !p.endsWith('.test.ts'))
+        for (const m of readFileSync(p, 'utf8').matchAll(/\{ length: n \}|\]\.type = \w|types\.\w+ to "/g))
+          bad.push(`${p.slice(src.length)}: ${m[0]}`);
+    }
+  };
+  walk(src);
+  assert.deepEqual(bad, []);
 });
