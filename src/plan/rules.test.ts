@@ -63,6 +63,7 @@ test('every base type named by the catalog model has a rule', () => {
     ['polygon', 'geometric'],
     ['public.hstore', 'hstore'],
     ['extensions.hstore', 'hstore'],
+    ['hstore', 'hstore'],
     ['int4range', 'range'],
     ['tstzmultirange', 'range'],
     ['tsquery', 'tsquery'],

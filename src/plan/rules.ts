@@ -449,7 +449,7 @@ export const TYPE_RULES: readonly TypeRule[] = [
   // output, so the text is canonical: one value, one text.
   {
     id: 'hstore',
-    match: { typmod: (t) => t.name.endsWith('.hstore') },
+    match: { typmod: (t) => /(^|\.)hstore$/.test(t.name) }, // the extension's schema, or pg_catalog
     target: fixed({ name: 'JSON' }),
     transform: 'hstore-json',
     note: "no MySQL twin: stored as a JSON object of its exact keys and string values (NULL values as JSON null), by hstore's own cast to json",
