@@ -109,8 +109,17 @@ export function buildPlan(catalog: Catalog, dialect: Dialect, options: PlanOptio
       columns,
       candidates: cands,
       ...(ai ? { autoIncrement: ai } : {}),
+      // With each column's planned target type: a CHECK reading a column a type override stored as another
+      // family (numeric kept as text, say) would compare differently there, so it is refused.
       exprColumns: new Map(
-        t.columns.map((c) => [c.name, { target: n.colNames.get(c.name)!, kind: columnKind(c.type) }]),
+        t.columns.map((c) => [
+          c.name,
+          {
+            target: n.colNames.get(c.name)!,
+            kind: columnKind(c.type),
+            targetType: columns.get(c.name)!.type.name,
+          },
+        ]),
       ),
       indexNames: new NameScope('index', n.target, max, b.renamed, ['PRIMARY']),
     };
@@ -329,13 +338,17 @@ function checkNameKeys(catalog: Catalog, o: PlanOptions): void {
   };
   for (const k of Object.keys(o.rename ?? {}))
     if (!tables.has(k)) throw unknown(`rename.${k}`, `table ${k}`, [...tables.keys()]);
+  // Every columns key (type, collation or name) must name a column: a typo would otherwise change nothing.
   for (const [k, v] of Object.entries(o.columns)) {
-    if (v.name === undefined) continue;
     const dot = k.lastIndexOf('.');
     const t = dot > 0 ? tables.get(k.slice(0, dot)) : undefined;
     if (!t?.columns.some((c) => c.name === k.slice(dot + 1))) {
       const all = catalog.tables.flatMap((x) => x.columns.map((c) => `${qualified(x)}.${c.name}`));
-      throw unknown(`columns.${k}.name`, `column ${k}`, all);
+      throw unknown(
+        `columns.${k}${v.name !== undefined && Object.keys(v).length === 1 ? '.name' : ''}`,
+        `column ${k}`,
+        all,
+      );
     }
   }
   const schemas = new Set(catalog.tables.map((t) => t.schema));
