@@ -10,27 +10,38 @@ import { createHash } from 'node:crypto';
 import { MigrationError } from '../errors.js';
 import type { RenamedIdentifier } from './model.js';
 
+/** The tables where migrate keeps its state, in the target URL's database; no migrated table may take these names. */
+export const STATE_TABLE_NAMES = { runs: '_pg2my_runs', chunks: '_pg2my_chunks' } as const;
+
 /** Characters MySQL cannot store in an identifier: outside the BMP (error 1300), NUL, lone surrogates. */
 const UNREPRESENTABLE = /[\u{10000}-\u{10FFFF}\u0000]|\p{Cs}/u;
 
 /**
  * Throw IDENTIFIER_INVALID unless MySQL and MariaDB can represent `name`: not empty, no trailing space,
  * no NUL, no character outside the Basic Multilingual Plane (emoji and other 4-byte UTF-8 characters).
- * `what` names the object for the message, e.g. `column public.users.name`; `configFix` is config text
- * that gives it another target name (tables and columns), offered in the hint.
+ * `what` names the object for the message, e.g. `column public.users.name`; `fix` is the config that gives
+ * it another target name (tables and columns): its text for the hint, its key path and value for assess.
  */
-export function validateIdentifier(name: string, what: string, configFix?: string): void {
+export function validateIdentifier(
+  name: string,
+  what: string,
+  fix?: { readonly yaml: string; readonly path: readonly string[]; readonly value: string },
+): void {
   const problem = identifierProblem(name);
   if (problem === undefined) return;
   throw new MigrationError(
     'IDENTIFIER_INVALID',
     `The name of ${what} (${JSON.stringify(name)}) ${problem}.`,
     {
-      details: { object: what, name },
+      details: {
+        object: what,
+        name,
+        ...(fix ? { fix: fix.yaml, fixPath: fix.path, fixValue: fix.value } : {}),
+      },
       hint:
-        configFix === undefined
+        fix === undefined
           ? 'Rename the object in PostgreSQL (or migrate it by hand); pg2my keeps names as they are.'
-          : `Give it a target name in the config, e.g. ${configFix}, or rename it in PostgreSQL.`,
+          : `Give it a target name in the config, e.g. ${fix.yaml}, or rename it in PostgreSQL.`,
     },
   );
 }

@@ -160,6 +160,7 @@ test('an unstorable source name is refused with a rename offered in config synta
   const e = fails(() => buildPlan(catalog([table('public', 'tab🙂', ['id'])]), MYSQL8, DEFAULT_PLAN_OPTIONS));
   assert.equal(e.code, 'IDENTIFIER_INVALID');
   assert.match(e.hint ?? '', /rename: \{ "public\.tab🙂": "tab_" \}/);
+  assert.deepEqual([e.details.fixPath, e.details.fixValue], [['rename', 'public.tab🙂'], 'tab_']);
   const p = buildPlan(
     catalog([table('public', 'tab🙂', ['id'])]),
     MYSQL8,

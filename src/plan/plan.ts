@@ -30,6 +30,7 @@ import {
   isReservedWord,
   NameScope,
   validateIdentifier,
+  STATE_TABLE_NAMES,
 } from './names.js';
 import type { PlanOptions } from './options.js';
 import {
@@ -187,14 +188,27 @@ function nameTables(catalog: Catalog, max: number, b: Builder): Named[] {
     const q = qualified(t);
     const chosen = o.rename?.[q];
     if (chosen === undefined)
-      validateIdentifier(
-        t.name,
-        `table ${q}`,
-        `rename: { ${JSON.stringify(q)}: ${JSON.stringify(safeName(t.name))} }`,
-      );
+      validateIdentifier(t.name, `table ${q}`, {
+        yaml: `rename: { ${JSON.stringify(q)}: ${JSON.stringify(safeName(t.name))} }`,
+        path: ['rename', q],
+        value: safeName(t.name),
+      });
     else checkChosenName(chosen, `rename.${q}`, max);
     const database = o.schemaMap?.[t.schema];
-    return { t, q, name: chosen ?? t.name, key: chosen === undefined ? undefined : `rename.${q}`, database };
+    const name = chosen ?? t.name;
+    if (
+      database === undefined &&
+      Object.values(STATE_TABLE_NAMES).some((n) => foldName(n) === foldName(name))
+    )
+      throw new MigrationError(
+        'IDENTIFIER_INVALID',
+        `Table ${q} would be named ${name} on the target, which is the name of pg2my's own state table.`,
+        {
+          details: { object: `table ${q}`, name, ...(chosen === undefined ? {} : { key: `rename.${q}` }) },
+          hint: `Give it another target name: rename: { ${JSON.stringify(q)}: ${JSON.stringify(`${name.replace(/^_+/, '')}_src`)} }`,
+        },
+      );
+    return { t, q, name, key: chosen === undefined ? undefined : `rename.${q}`, database };
   });
   const byDatabase = new Map<string | undefined, typeof wanted>();
   for (const w of wanted) byDatabase.set(w.database, [...(byDatabase.get(w.database) ?? []), w]);
@@ -249,11 +263,11 @@ function nameColumns(t: Table, target: string, max: number, b: Builder): Map<str
     const chosen = columns[`${q}.${c.name}`]?.name;
     const key = chosen === undefined ? undefined : `columns.${q}.${c.name}.name`;
     if (key === undefined)
-      validateIdentifier(
-        c.name,
-        `column ${q}.${c.name}`,
-        `columns: { ${JSON.stringify(`${q}.${c.name}`)}: { name: ${JSON.stringify(safeName(c.name))} } }`,
-      );
+      validateIdentifier(c.name, `column ${q}.${c.name}`, {
+        yaml: `columns: { ${JSON.stringify(`${q}.${c.name}`)}: { name: ${JSON.stringify(safeName(c.name))} } }`,
+        path: ['columns', `${q}.${c.name}`, 'name'],
+        value: safeName(c.name),
+      });
     else checkChosenName(chosen!, key, max);
     return { c, name: chosen ?? c.name, key };
   });
