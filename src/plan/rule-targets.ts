@@ -218,7 +218,7 @@ export function ruleRequire(
         type: col.type.formatted,
         configKey,
       },
-      hint: fix.replaceAll('…', w),
+      hint: `${fix.replaceAll('…', w)} (config key ${configKey})`,
     },
   );
 }
