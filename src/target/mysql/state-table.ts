@@ -7,10 +7,11 @@
 import type mysql from 'mysql2/promise';
 import type { ChunkRange, CommittedChunk, KeyValue } from '../../copy/chunk-range.js';
 import { tableKey } from '../../plan/model.js';
+import { STATE_TABLE_NAMES } from '../../plan/names.js';
 import { quoteIdent, quoteTable } from './quote.js';
 
-export const RUNS_TABLE = '_pg2my_runs';
-export const CHUNKS_TABLE = '_pg2my_chunks';
+export const RUNS_TABLE = STATE_TABLE_NAMES.runs;
+export const CHUNKS_TABLE = STATE_TABLE_NAMES.chunks;
 export const STATE_TABLES: readonly string[] = [RUNS_TABLE, CHUNKS_TABLE];
 
 /**
