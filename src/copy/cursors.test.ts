@@ -108,6 +108,29 @@ test('IntCursor: sub-gaps cover every key exactly once, whatever the row targets
   );
 });
 
+test('IntCursor: a sparse key space (-5, 0, 1, 100, 2^63-1) takes a few chunks, none of them empty', async () => {
+  const keys = ['-5', '0', '1', '100', '9223372036854775807'];
+  const c = new IntCursor(table('int'), whole, 1);
+  const reader = readerOver(keys, true);
+  const ranges: ChunkRange[] = [];
+  const seen: string[] = [];
+  while (!c.done) {
+    const r = await c.next(reader, 2);
+    if (r === null) break;
+    ranges.push(r);
+    assert.ok(ranges.length < 20, 'crosses the empty key space in a few chunks');
+    const held = keys.filter(
+      (k) =>
+        (r.lo === null || BigInt(k) > BigInt(r.lo[0]!)) && (r.hi === null || BigInt(k) <= BigInt(r.hi[0]!)),
+    );
+    assert.ok(held.length > 0, `chunk ${r.no} (${r.lo} .. ${r.hi}] is empty`);
+    seen.push(...held);
+    c.observe(r, held.length);
+  }
+  assertCovers(ranges, whole);
+  assert.deepEqual(seen, keys);
+});
+
 test('KeyCursor: text keys in byte order, each chunk about the target size', async () => {
   await fc.assert(
     fc.asyncProperty(

@@ -68,34 +68,49 @@ abstract class BaseCursor implements Cursor {
   observe(_range: ChunkRange, _rows: number): void {}
 }
 
-/** Integer key: spans computed from the density of keys (rows per key unit), refined per chunk. */
+/**
+ * Integer key: spans computed from the density of keys (rows per key unit), refined per chunk. Each span
+ * starts at the next key that exists (one index probe per chunk), so an empty stretch of the key space
+ * (ids 0 and 2^63-1) is crossed in one chunk instead of one empty chunk per span.
+ */
 export class IntCursor extends BaseCursor {
   #max: bigint | undefined;
   #at: bigint | undefined;
   #density: number;
   #started = false;
+  /** Per emitted chunk number, where its keys start (just before its first key), for the density. */
+  readonly #starts = new Map<number, bigint>();
   constructor(table: TablePlan, gap: Gap, density: number) {
     super(table, gap);
     this.#density = density;
   }
   async next(reader: KeyReader, rows: number): Promise<ChunkRange | null> {
     if (this.done) return null;
+    let start: bigint;
     if (!this.#started) {
       const r = await reader.intKeyRange(this.gap.lo, this.gap.hi);
       this.#started = true;
       if (r === null) return this.final();
       this.#max = r.max;
       this.#at = this.lo === null ? r.min - 1n : BigInt(this.lo[0]!);
+      start = r.min - 1n > this.#at ? r.min - 1n : this.#at;
+    } else {
+      const r = await reader.intKeyRange([this.#at!.toString()], this.gap.hi);
+      if (r === null) return this.final();
+      start = r.min - 1n;
     }
     if (this.lastNumber) return this.final();
-    const hi = this.#at! + intSpan(rows, this.#density);
+    const hi = start + intSpan(rows, this.#density);
     if (hi >= this.#max!) return this.final();
     this.#at = hi;
+    this.#starts.set(this.no, start);
     return this.emit([hi.toString()], false);
   }
   override observe(range: ChunkRange, rows: number): void {
-    if (range.hi === null || range.lo === null || rows <= 0) return;
-    const width = Number(BigInt(range.hi[0]!) - BigInt(range.lo[0]!));
+    const start = this.#starts.get(range.no);
+    this.#starts.delete(range.no);
+    if (range.hi === null || start === undefined || rows <= 0) return;
+    const width = Number(BigInt(range.hi[0]!) - start);
     if (width > 0) this.#density = rows / width;
   }
 }

@@ -205,10 +205,13 @@ export async function setAutoIncrements(
   runId: string,
 ): Promise<void> {
   for (const op of postData.filter((o): o is AutoOp => o.kind === 'setAutoIncrement')) {
+    // max + 1 in BigInt: in SQL it overflows BIGINT when the column holds 2^63-1 (then the counter is
+    // past the type's range and the next generated value fails, as PostgreSQL's exhausted sequence does).
     const [rows] = await target.conn.query<mysql.RowDataPacket[]>(
-      `SELECT CAST(COALESCE(MAX(${quoteIdent(op.column)}), 0) + 1 AS CHAR) AS n FROM ${quoteTable(op.table, op.database)}`,
+      `SELECT CAST(MAX(${quoteIdent(op.column)}) AS CHAR) AS n FROM ${quoteTable(op.table, op.database)}`,
     );
-    const fromRows = BigInt(String(rows[0]?.n ?? '1'));
+    const max = rows[0]?.n;
+    const fromRows = max === null || max === undefined ? 1n : BigInt(String(max)) + 1n;
     const fromSeq = BigInt(op.next);
     const next = fromRows > fromSeq ? fromRows : fromSeq;
     await target.conn.query(renderOp({ ...op, next: next.toString() }, dialect));
