@@ -151,8 +151,10 @@ for (const target of testTargets()) {
         );
         await my.query('DELETE FROM items WHERE id = 9000');
 
-        // A target that computes a generated column differently is found by verify.
+        // A target that computes a generated column differently is found by verify, and one that is not
+        // generated at all is structure drift.
         await my.query('ALTER TABLE items MODIFY lname text GENERATED ALWAYS AS (UPPER(sku)) STORED');
+        await my.query('ALTER TABLE items MODIFY half int NULL');
       } finally {
         await my.end();
       }
@@ -165,6 +167,17 @@ for (const target of testTargets()) {
       assert.equal(v.identical, false);
       const bad = v.tables.filter((t) => t.status !== 'identical').map((t) => t.table);
       assert.deepEqual(bad, ['items']);
+      assert.deepEqual(
+        v.structure
+          .filter((p) => /generated/.test(p.object))
+          .map((p) => [p.table, p.object, p.expected, p.actual]),
+        [['items', 'column half generated', 'stored generated', 'plain']],
+      );
+      const diff = v.tables.find((t) => t.table === 'items')!.different;
+      assert.ok(
+        diff.length > 0 && diff.every((d) => d.columns.join() === 'lname'),
+        JSON.stringify(diff.slice(0, 3)),
+      );
     });
   }
 }

@@ -91,6 +91,16 @@ function compareColumn(
       actual: String(got.autoIncrement),
     });
   }
+  // The copy skips a generated column and writes a plain one, so either mismatch breaks it.
+  const wantGenerated = want.generated !== undefined;
+  if (wantGenerated !== got.generated) {
+    drift.push({
+      table,
+      object: `${obj} generated`,
+      expected: wantGenerated ? 'stored generated' : 'plain',
+      actual: got.generated ? 'generated' : 'plain',
+    });
+  }
 }
 
 function sameIndex(
