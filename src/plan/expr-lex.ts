@@ -1,7 +1,8 @@
 // Lexer for the PostgreSQL expression text that pg_get_expr / pg_get_constraintdef print: numbers, plain
 // string literals, quoted and unquoted identifiers, a fixed set of operators and punctuation.
 // Invariants: throws only ParseError; comments (-- and /* */), dollar quotes, E''/B''/X''/U& strings,
-// semicolons and any operator outside the comparison/arithmetic set are rejected, never skipped.
+// semicolons and any operator outside the comparison/arithmetic set, || and jsonb -> / ->> are rejected,
+// never skipped.
 
 /** The expression is outside the grammar; the message is the reason, for NotConverted entries. */
 export class ParseError extends Error {}
