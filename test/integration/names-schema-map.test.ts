@@ -14,6 +14,7 @@ import { isMigrationError } from '../../src/errors.js';
 import { silentSink } from '../../src/events.js';
 import { runAssess } from '../../src/pipeline/assess.js';
 import { runMigrate } from '../../src/pipeline/migrate.js';
+import { runSchema } from '../../src/pipeline/schema.js';
 import { oracleCompare } from '../helpers/oracle.js';
 import { freshPgDatabase } from '../helpers/servers.js';
 import { testTargets } from '../helpers/targets.js';
@@ -67,6 +68,14 @@ for (const target of testTargets()) {
       schemaMap: { public: db, billing: billingDb },
       migrate: { initialChunkRows: 9, maxChunkRows: 30 },
     });
+    const script = (await runSchema({ config, apply: false, sink: silentSink, runId: 'map-schema' })).sql;
+    assert.match(script, /^-- Other databases \(schemaMap;.*\n-- {3}it_names_map_\w+_billing$/m);
+    assert.match(script, new RegExp(`CREATE TABLE \`${billingDb}\`\\.\`invoices\``));
+    assert.match(
+      script,
+      new RegExp(`REFERENCES \`${billingDb}\`\\.\`invoices\``),
+      'public.invoices references the billing database',
+    );
     const before = await runAssess({ config, runId: 'map-assess', sink: silentSink });
     assert.deepEqual(
       before.risks.filter((x) => x.severity === 'blocking').map((x) => x.id),

@@ -212,6 +212,10 @@ export function renderScript(plan: MigrationPlan, dialect: Dialect): string {
     c(`Plan fingerprint: ${plan.fingerprint}`),
     c(`${plan.tables.length} tables; review the decisions and everything not converted before applying.`),
     ...section(
+      'Other databases (schemaMap; create each first, e.g. CREATE DATABASE name CHARACTER SET utf8mb4)',
+      [...new Set(plan.tables.flatMap((t) => (t.database === undefined ? [] : [t.database])))].sort(),
+    ),
+    ...section(
       'Decisions',
       plan.decisions.map(
         (d) => `${d.column}: ${d.key} = ${d.choice} (${d.source}, rule ${d.ruleId}): ${d.note}`,
