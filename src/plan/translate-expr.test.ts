@@ -88,6 +88,11 @@ const REFUSED: readonly [input: string, reason: RegExp][] = [
   ["((doc ->> ''::text) = name)", /JSON key/],
   ["((doc -> 'a'::text) = name)", /comparison of json/],
   ['(COALESCE(qty, name) = name)', /COALESCE\(\) over int and text/],
+  ["(((doc -> 't'::text))::tsvector IS NULL)", /cast of a json value to tsvector/],
+  [
+    "(((doc -> 't'::text))::double precision > (0)::double precision)",
+    /cast of a json value to double precision/,
+  ],
   ["(name #> '{a}'::text[])", /operator #>/],
   ["((name || status) = 'ab'::text)", /comparison of a computed string/],
   ["(COALESCE(name, ''::text) <> ''::text)", /comparison of a computed string/],
@@ -161,6 +166,15 @@ const VALUES: readonly [input: string, mysql: string][] = [
     'LOWER(CONCAT(CONVERT(`name` USING utf8mb4), CONVERT(`status` USING utf8mb4)))',
   ],
   ['(price * (qty)::numeric)', '(`price` * `qty`)'],
+  [
+    "(doc -> 'b'::text)::boolean",
+    "(CONVERT(JSON_UNQUOTE(JSON_EXTRACT(`doc`, '$.\"b\"')) USING utf8mb4) = 'true')",
+  ],
+  [
+    "((doc -> 'n'::text))::bigint",
+    'ROUND(CAST(JSON_UNQUOTE(JSON_EXTRACT(`doc`, \'$."n"\')) AS DECIMAL(65,30)), 0)',
+  ],
+  ["((doc -> 'd'::text))::numeric", 'CAST(JSON_UNQUOTE(JSON_EXTRACT(`doc`, \'$."d"\')) AS DECIMAL(65,30))'],
 ];
 
 test('translates value expressions for generated columns', () => {

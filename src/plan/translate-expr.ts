@@ -1,7 +1,8 @@
 // PostgreSQL expression text (CHECK bodies, generated columns, defaults) → MySQL SqlFragment, for a
 // small whitelist: column refs, plain literals, comparisons, AND/OR/NOT, IS [NOT] NULL, IN / = ANY(ARRAY),
 // BETWEEN, + - * / %, CHAR_LENGTH/LOWER/UPPER/TRIM, COALESCE, text || (CONCAT), jsonb -> / ->> with a string
-// key (JSON_EXTRACT; ->> maps JSON null to SQL NULL as PostgreSQL does) and casts that change nothing.
+// key (JSON_EXTRACT; ->> maps JSON null to SQL NULL as PostgreSQL does), jsonb casts to boolean/integer/
+// numeric (via DECIMAL(65,30)) and casts that change nothing.
 // Invariants: the output is built only from AST nodes this file understands — source text never passes
 // through — and anything whose meaning could differ on MySQL (text ordering, numeric division, casts
 // that convert) is refused with a reason instead of translated approximately.
@@ -203,6 +204,7 @@ class Translator {
     const literal = expr.t === 'str' ? expr.value : undefined;
     const inner = this.run(expr);
     if (inner.kind === 'null') return inner;
+    if (inner.kind === 'json') return jsonCast(inner, name);
     if (TEXT_CASTS.has(name)) {
       if (inner.kind === 'text' || inner.kind === 'unknown' || inner.kind === 'enum')
         return { sql: inner.sql, kind: 'text' };
@@ -404,6 +406,23 @@ class Translator {
       : array.items;
     return this.inList(expr, list, quant === 'ALL');
   }
+}
+
+/**
+ * jsonb → boolean / integer / numeric. PostgreSQL accepts only a JSON boolean resp. number there (anything
+ * else is an error, so stored rows never hold one); an integer cast rounds half away from zero, as ROUND does
+ * on MySQL's exact DECIMAL. The number's text goes through DECIMAL(65,30), never a double.
+ */
+function jsonCast(inner: Out, name: string): Out {
+  const text: SqlPart[] = ['JSON_UNQUOTE(', ...inner.sql, ')'];
+  // JSON_UNQUOTE's collation differs from the session's (MariaDB: illegal mix with the literal); CONVERT gives
+  // it the charset default. The text can only be true or false (PostgreSQL refuses other values).
+  if (name === 'boolean' || name === 'bool')
+    return { sql: ['(CONVERT(', ...text, ' USING utf8mb4) = ', { str: 'true' }, ')'], kind: 'bool' };
+  const dec: SqlPart[] = ['CAST(', ...text, ' AS DECIMAL(65,30))'];
+  if (INT_CASTS.has(name)) return { sql: ['ROUND(', ...dec, ', 0)'], kind: 'int' };
+  if (NUM_CASTS.has(name)) return { sql: dec, kind: 'num' };
+  return refuse(`cast of a json value to ${name}`);
 }
 
 /**

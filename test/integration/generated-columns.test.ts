@@ -34,20 +34,23 @@ const SOURCE = `
     inner_v text GENERATED ALWAYS AS (doc->'x'->>'y z') STORED,
     sub jsonb GENERATED ALWAYS AS (doc->'x') STORED,
     half int GENERATED ALWAYS AS (qty / 2) STORED,
+    ival bigint GENERATED ALWAYS AS ((doc->'n')::bigint) STORED,
+    bval boolean GENERATED ALWAYS AS ((doc->'b')::boolean) STORED,
+    dval numeric(20,5) GENERATED ALWAYS AS ((doc->'d')::numeric) STORED,
     digest text GENERATED ALWAYS AS (md5(name)) STORED
   );
   CREATE INDEX items_kind ON items (kind);
   INSERT INTO items (id, price, qty, name, sku, doc) VALUES
-    (1, 9.99, 3, 'Widget', 'W-1', '{"kind": "tool", "x": {"y z": "deep", "a": [1, 2]}}'),
+    (1, 9.99, 3, 'Widget', 'W-1', '{"kind": "tool", "x": {"y z": "deep", "a": [1, 2]}, "n": 2.5, "b": true, "d": 2.000005}'),
     (2, 0.10, 7, 'GADGET Pro', NULL, '{"kind": null, "x": {"y z": null}}'),
     (3, 12345678.91, 0, NULL, 'S', '{"other": 1}'),
-    (4, 1.00, -5, 'Quote "q" \\ back', 'Q', '{"kind": "say \\"hi\\"\\n", "x": {"y z": 7}}'),
+    (4, 1.00, -5, 'Quote "q" \\ back', 'Q', '{"kind": "say \\"hi\\"\\n", "x": {"y z": 7}, "n": -2.5, "b": false, "d": -2.000005}'),
     (5, 2.50, 2, 'Ünïcödé 😀', 'U', '{"kind": "日本", "x": []}'),
     (6, 3.00, 1, 'plain', 'P', NULL),
     (7, 4.00, 9, 'arr', 'A', '[1, 2]'),
     (8, 5.00, 11, 'obj', 'O', '{"kind": {"nested": true}, "x": {"y z": [true, false]}}');
   INSERT INTO items (id, price, qty, name, sku, doc)
-    SELECT g, g * 0.25, g % 13, 'name ' || g, 'S' || g, jsonb_build_object('kind', 'k' || (g % 5), 'x', jsonb_build_object('y z', g))
+    SELECT g, g * 0.25, g % 13, 'name ' || g, 'S' || g, jsonb_build_object('kind', 'k' || (g % 5), 'x', jsonb_build_object('y z', g), 'n', g * 1000003, 'b', g % 2 = 0, 'd', (g % 50) * 0.25 + 0.125)
       FROM generate_series(10, 400) g;
   -- Columns the load transforms (bytea via a SET clause, boolean) next to the skipped generated ones.
   UPDATE items SET blob = decode(md5(id::text), 'hex'), flag = id % 3 = 0 WHERE id % 4 <> 1;
@@ -66,7 +69,20 @@ const SOURCE = `
   CREATE TABLE coded (id int PRIMARY KEY, code char(4), lc text GENERATED ALWAYS AS (lower(code)) STORED);
   INSERT INTO coded (id, code) VALUES (1, 'AB'), (2, 'ABCD'), (3, NULL);`;
 
-const CONVERTED = ['total', 'lname', 'disc', 'label', 'nick', 'kind', 'inner_v', 'sub', 'half'];
+const CONVERTED = [
+  'total',
+  'lname',
+  'disc',
+  'label',
+  'nick',
+  'kind',
+  'inner_v',
+  'sub',
+  'half',
+  'ival',
+  'bval',
+  'dval',
+];
 
 for (const target of testTargets()) {
   for (const loadMethod of ['load-data', 'insert'] as const) {
