@@ -17,7 +17,12 @@ const rails = JSON.parse(
 const withColumns = (columns: PlanOptions['columns']): PlanOptions => ({ ...DEFAULT_PLAN_OPTIONS, columns });
 
 test('a columns override whose key names no column is CONFIG_INVALID naming the key', () => {
-  for (const key of ['public.contents.titel', 'contents.title', 'public.content.title', 'public.contents.Title']) {
+  for (const key of [
+    'public.contents.titel',
+    'contents.title',
+    'public.content.title',
+    'public.contents.Title',
+  ]) {
     assert.throws(
       () => buildPlan(rails, MARIADB, withColumns({ [key]: { type: 'varchar(320)' } })),
       (e: unknown) =>
