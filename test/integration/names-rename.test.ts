@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../../src/config/load-config.js';
 import { isMigrationError, type MigrationError } from '../../src/errors.js';
 import { silentSink } from '../../src/events.js';
+import { runAssess } from '../../src/pipeline/assess.js';
 import { runMigrate } from '../../src/pipeline/migrate.js';
 import { oracleCompare } from '../helpers/oracle.js';
 import { freshPgDatabase } from '../helpers/servers.js';
@@ -63,6 +64,16 @@ for (const target of testTargets()) {
     assert.match(e.message, /public\.Orders and public\.orders/);
     assert.doesNotMatch(e.hint ?? '', /schema filter/);
     assert.match(e.hint ?? '', /rename: \{ "public\.Orders": "orders_2" \}/);
+    // assess lists the clash with the same fix in machine form (what --config-out writes).
+    const report = await runAssess({
+      config: parseConfig({ source, target: targetUrl }),
+      runId: 'names-assess',
+      sink: silentSink,
+    });
+    assert.deepEqual(report.risks.find((x) => x.id === 'IDENTIFIER_INVALID')?.fix, {
+      path: ['rename', 'public.Orders'],
+      value: 'orders_2',
+    });
     // The fix in the details is config syntax: parse it as YAML and use it.
     const fix = parseYaml(String(e.details.fix)) as Record<string, unknown>;
     const config = parseConfig({ source, target: targetUrl, ...fix });
