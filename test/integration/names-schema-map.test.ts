@@ -2,8 +2,9 @@
 // Schemas public and billing both hold a table `invoices`, with foreign keys across the schemas both
 // ways. Without schemaMap the plan refuses with a hint naming rename and schemaMap; with it, each schema's
 // tables land in their own database, the FKs name the other database, the copy is identical (oracle and
-// pg2my's verify), assess sees both databases (missing one: blocked, with the CREATE DATABASE), and a
-// second run copies nothing. Runs on MariaDB, and on MySQL 8 when
+// pg2my's verify), assess sees both databases (missing one: blocked, with the CREATE DATABASE), a
+// second run copies nothing, verify on its own finds a value changed in the mapped database, and
+// --restart drops and refills both databases. Runs on MariaDB, and on MySQL 8 when
 // PG2MY_TEST_MYSQL8_URL is set.
 
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { silentSink } from '../../src/events.js';
 import { runAssess } from '../../src/pipeline/assess.js';
 import { runMigrate } from '../../src/pipeline/migrate.js';
 import { runSchema } from '../../src/pipeline/schema.js';
+import { runVerify } from '../../src/pipeline/verify.js';
 import { oracleCompare } from '../helpers/oracle.js';
 import { freshPgDatabase } from '../helpers/servers.js';
 import { testTargets } from '../helpers/targets.js';
@@ -152,6 +154,29 @@ for (const target of testTargets()) {
     assert.equal(again.state, 'complete');
     assert.equal(again.copy.rows, 0);
     assert.equal(again.verify?.identical, true);
+
+    // pg2my verify on its own: clean; then one changed value in the mapped database is found there.
+    const clean = await runVerify({ config, runId: 'map-verify', sink: silentSink, level: 'checksum' });
+    assert.equal(clean.identical, true);
+    assert.deepEqual(clean.structure, []);
+    const my2 = await mysql.createConnection(targetUrl);
+    try {
+      await my2.query(`UPDATE \`${billingDb}\`.invoices SET amount = amount + 1 WHERE id = 7`);
+    } finally {
+      await my2.end();
+    }
+    const dirty = await runVerify({ config, runId: 'map-verify-2', sink: silentSink, level: 'checksum' });
+    assert.equal(dirty.identical, false);
+    assert.deepEqual(
+      dirty.tables.filter((x) => x.status !== 'identical').map((x) => [x.table, x.different.length]),
+      [[`${billingDb}.invoices`, 1]],
+    );
+
+    // --restart drops the run's tables in both databases and copies everything again.
+    const restarted = await runMigrate({ config, runId: 'map-3', sink: silentSink, restart: true });
+    assert.equal(restarted.state, 'fresh');
+    assert.equal(restarted.copy.rows, 25 + 60 + 80);
+    assert.equal(restarted.verify?.identical, true);
   });
 
   test(`schemaMap to a database that does not exist is refused before anything is written (${target.dialect})`, {
