@@ -116,17 +116,14 @@ export function planOptionsFrom(config: Config): PlanOptions {
     if (v.name !== undefined) o.name = v.name;
     columns[k] = o;
   }
-  // A schema mapped to the URL's own database is not moved anywhere: tables stay unqualified.
+  // The planner treats a schema mapped to the URL's own database as unmapped: its tables stay unqualified.
   const targetDatabase = urlDatabase(config.target);
-  const schemaMap = Object.fromEntries(
-    Object.entries(config.schemaMap).filter(([, db]) => db !== targetDatabase),
-  );
   return {
     types,
     collation,
     columns,
     rename: config.rename,
-    schemaMap,
+    schemaMap: config.schemaMap,
     ...(targetDatabase !== undefined ? { targetDatabase } : {}),
   };
 }

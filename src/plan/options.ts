@@ -50,7 +50,7 @@ export interface PlanOptions {
   readonly rename?: Readonly<Record<string, string>>;
   /**
    * PostgreSQL schema → target database on the same server (config `schemaMap`). Tables of an unmapped
-   * schema, or of one mapped to the URL's database, stay in the URL's database (TablePlan.database unset).
+   * schema, or of one mapped to targetDatabase, stay in the URL's database (TablePlan.database unset).
    */
   readonly schemaMap?: Readonly<Record<string, string>>;
   /** The target URL's database, when known: a FK from a mapped table to an unmapped one names it. */

@@ -184,7 +184,16 @@ test('schemaMap: same table name in two schemas, each in its database; a FK into
   const noUrl = fails(() => buildPlan(c, MYSQL8, opts({ schemaMap: { billing: 'app_billing' } })));
   assert.equal(noUrl.code, 'CONFIG_INVALID');
   assert.match(noUrl.message, /^schemaMap: foreign key bill_customer_fkey/);
-  const p = buildPlan(c, MYSQL8, opts({ schemaMap: { billing: 'app_billing' }, targetDatabase: 'app' }));
+  // public mapped to the URL's own database is the same as public unmapped; a typo is still caught.
+  const typo = fails(() =>
+    buildPlan(c, MYSQL8, opts({ schemaMap: { pubic: 'app' }, targetDatabase: 'app' })),
+  );
+  assert.match(typo.message, /^schemaMap\.pubic: /);
+  const p = buildPlan(
+    c,
+    MYSQL8,
+    opts({ schemaMap: { public: 'app', billing: 'app_billing' }, targetDatabase: 'app' }),
+  );
   assert.deepEqual(
     p.tables.map((t) => [t.database ?? null, t.target]),
     [

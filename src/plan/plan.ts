@@ -194,7 +194,9 @@ function nameTables(catalog: Catalog, max: number, b: Builder): Named[] {
         value: safeName(t.name),
       });
     else checkChosenName(chosen, `rename.${q}`, max);
-    const database = o.schemaMap?.[t.schema];
+    // A schema mapped to the target URL's own database is not moved: its tables stay unqualified.
+    const mapped = o.schemaMap?.[t.schema];
+    const database = mapped === o.targetDatabase ? undefined : mapped;
     const name = chosen ?? t.name;
     if (
       database === undefined &&
