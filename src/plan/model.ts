@@ -179,7 +179,7 @@ export interface PlanWarning {
   readonly message: string;
 }
 
-/** A name that had to change (too long for the target), with the kind of object it names. */
+/** A target name that differs from the source name (shortened to fit, suffixed on a clash, or chosen in the config). */
 export interface RenamedIdentifier {
   readonly kind: 'table' | 'column' | 'index' | 'foreignKey' | 'check';
   readonly scope: string;
