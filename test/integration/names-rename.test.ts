@@ -110,6 +110,8 @@ for (const target of testTargets()) {
       columns: {
         'public.users.Login': { name: 'user_login' },
         'public.posts.author': { name: 'author_login' },
+        // The key the copy and verify split the table by.
+        'public.posts.id': { name: 'post_id' },
       },
       migrate: { initialChunkRows: 7, maxChunkRows: 20 },
     });
@@ -123,7 +125,14 @@ for (const target of testTargets()) {
       );
       assert.deepEqual(
         cols.map((x) => `${x.t}.${x.c}`),
-        ['posts.id', 'posts.author_login', 'posts.body', 'users.id', 'users.user_login', 'users.login_count'],
+        [
+          'posts.post_id',
+          'posts.author_login',
+          'posts.body',
+          'users.id',
+          'users.user_login',
+          'users.login_count',
+        ],
       );
       const [ix] = await my.query<mysql.RowDataPacket[]>(
         `SELECT TABLE_NAME AS t, INDEX_NAME AS i, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS c
