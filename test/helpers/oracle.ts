@@ -1,14 +1,16 @@
 // An oracle for "the target holds the same data as the source" that shares no code with pg2my's copy or
 // verify: every value is rendered to text by its own SQL on each side (chosen from each side's catalog
 // type), normalised here by the source type's class, and the tables compared as sorted multisets of rows.
-// Only table and column NAMES (and, under schemaMap, each table's target database) come from the plan
-// (names are not values).
+// What is compared comes from the SOURCE catalog (every column of every planned source table): a source
+// column the target lacks is a difference. Only NAMES (table/column renames, schemaMap databases) come
+// from the plan (names are not values). JSON numbers are compared as written, never through doubles.
 
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { MigrationPlan } from '../../src/plan/model.js';
 
-type Kind = 'decimal' | 'float' | 'real' | 'json' | 'char' | 'exact';
+/** json-exact: numbers as written (text targets); json-double: MySQL 8's JSON type (numbers as double). */
+type Kind = 'decimal' | 'float' | 'real' | 'json-exact' | 'json-double' | 'char' | 'exact';
 
 interface PgColumn {
   readonly name: string;
@@ -16,14 +18,22 @@ interface PgColumn {
   readonly array: boolean;
 }
 
+interface MyColumn {
+  readonly type: string;
+  readonly precision: number | null;
+}
+
 const pgq = (n: string) => `"${n.replaceAll('"', '""')}"`;
 const myq = (n: string) => `\`${n.replaceAll('`', '``')}\``;
 
-function pgExpr(c: PgColumn): { sql: string; kind: Kind } {
+/** The target value of a source column that has no column on the target: equal to no value. */
+const ABSENT = '∅ABSENT';
+
+function pgExpr(c: PgColumn, json: Kind): { sql: string; kind: Kind } {
   const v = pgq(c.name);
-  if (c.array) return { sql: `to_json(${v})::text`, kind: 'json' };
+  if (c.array) return { sql: `to_json(${v})::text`, kind: json };
   // hstore arrives as a JSON object of strings: compared by value via jsonb (not the cast pg2my copies with).
-  if (/(^|\.)hstore$/.test(c.base)) return { sql: `hstore_to_jsonb(${v})::text`, kind: 'json' };
+  if (/(^|\.)hstore$/.test(c.base)) return { sql: `hstore_to_jsonb(${v})::text`, kind: json };
   switch (c.base) {
     case 'boolean':
       return { sql: `CASE WHEN ${v} THEN '1' WHEN NOT ${v} THEN '0' END`, kind: 'exact' };
@@ -48,34 +58,115 @@ function pgExpr(c: PgColumn): { sql: string; kind: Kind } {
     case 'double precision':
       return { sql: `${v}::text`, kind: 'float' };
     case 'jsonb':
-      return { sql: `${v}::text`, kind: 'json' };
+      return { sql: `${v}::text`, kind: json };
+    // json kept as text is byte-exact; in MySQL 8's JSON type it is normalised (parsed values compared).
+    case 'json':
+      return { sql: `${v}::text`, kind: json === 'json-double' ? json : 'exact' };
     case 'character':
       return { sql: `${v}::text`, kind: 'char' };
     default:
+      // bit and bit varying print as their 0/1 string, as do the targets' BIT (below) and VARCHAR.
       return { sql: `${v}::text`, kind: 'exact' };
   }
 }
 
-function myExpr(name: string, dataType: string): string {
+function myExpr(name: string, c: MyColumn | undefined): string {
+  if (c === undefined) return `'${ABSENT}'`;
   const v = myq(name);
-  if (/blob|binary/.test(dataType)) return `HEX(${v})`;
-  if (dataType === 'datetime' || dataType === 'timestamp') return `DATE_FORMAT(${v}, '%Y-%m-%d %H:%i:%s.%f')`;
-  if (dataType === 'date') return `DATE_FORMAT(${v}, '%Y-%m-%d')`;
-  if (dataType === 'time') return `TIME_FORMAT(${v}, '%H:%i:%s.%f')`;
-  // CAST(FLOAT AS CHAR) prints 6 significant digits; the double holds the float exactly.
-  if (dataType === 'float') return `CAST(${v} AS DOUBLE)`;
+  const t = c.type;
+  if (/blob|binary/.test(t)) return `HEX(${v})`;
+  if (t === 'datetime' || t === 'timestamp') return `DATE_FORMAT(${v}, '%Y-%m-%d %H:%i:%s.%f')`;
+  if (t === 'date') return `DATE_FORMAT(${v}, '%Y-%m-%d')`;
+  if (t === 'time') return `TIME_FORMAT(${v}, '%H:%i:%s.%f')`;
+  if (t === 'bit') return `LPAD(BIN(${v} + 0), ${c.precision ?? 64}, '0')`;
+  // CAST(FLOAT AS CHAR) prints 6 significant digits; the double holds the float exactly. Text never shows
+  // the sign of a zero, so a -0 (MySQL 8 keeps it; MariaDB stores +0) is found by ATAN2(-0, -1) = -π.
+  if (t === 'float' || t === 'double')
+    return `CASE WHEN ${v} = 0 AND ATAN2(${v}, -1) < 0 THEN '-0' ELSE CAST(CAST(${v} AS DOUBLE) AS CHAR) END`;
   return `CAST(${v} AS CHAR)`;
 }
 
-function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-    .join(',')}}`;
+/**
+ * Canonical text of a JSON document: object members sorted by key (duplicates kept, in order), strings
+ * re-encoded, numbers by `num` from their literal text, so no number ever passes through a double unless
+ * `num` says so.
+ */
+function canonicalJson(s: string, num: (literal: string) => string): string {
+  let i = 0;
+  const ws = () => {
+    while (i < s.length && ' \t\r\n'.includes(s[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw new Error(`oracle: not JSON at offset ${i}: ${s.slice(0, 80)}`);
+  };
+  const str = (): string => {
+    const m = /^"(?:[^"\\]|\\.)*"/s.exec(s.slice(i));
+    if (!m) return fail();
+    i += m[0].length;
+    return JSON.stringify(JSON.parse(m[0]) as string);
+  };
+  const value = (): string => {
+    ws();
+    const ch = s[i];
+    if (ch === '{') {
+      i++;
+      const members: [string, string][] = [];
+      ws();
+      if (s[i] === '}') i++;
+      else
+        for (;;) {
+          ws();
+          const k = str();
+          ws();
+          if (s[i++] !== ':') fail();
+          members.push([k, value()]);
+          ws();
+          const sep = s[i++];
+          if (sep === '}') break;
+          if (sep !== ',') fail();
+        }
+      members.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      return `{${members.map(([k, v]) => `${k}:${v}`).join(',')}}`;
+    }
+    if (ch === '[') {
+      i++;
+      const items: string[] = [];
+      ws();
+      if (s[i] === ']') i++;
+      else
+        for (;;) {
+          items.push(value());
+          ws();
+          const sep = s[i++];
+          if (sep === ']') break;
+          if (sep !== ',') fail();
+        }
+      return `[${items.join(',')}]`;
+    }
+    if (ch === '"') return str();
+    const m = /^(?:true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(s.slice(i));
+    if (!m) return fail();
+    i += m[0].length;
+    return /^[-\d]/.test(m[0]) ? num(m[0]) : m[0];
+  };
+  const out = value();
+  ws();
+  if (i !== s.length) fail();
+  return out;
 }
+
+/** A JSON number as MySQL 8 keeps it: integers within 64 bits exactly, any other number as a double. */
+function jsonDouble(lit: string): string {
+  if (/^-?\d+$/.test(lit)) {
+    const b = BigInt(lit);
+    if (b >= -(2n ** 63n) && b < 2n ** 64n) return b.toString();
+  }
+  const n = Number(lit);
+  return Number.isInteger(n) && Math.abs(n) <= 2 ** 53 ? BigInt(n).toString() : String(n);
+}
+
+/** A JSON number where the target keeps the text (MariaDB's JSON is LONGTEXT): as written, `1.50` ≠ `1.5`. */
+const jsonExact = (lit: string): string => lit;
 
 function decimal(s: string): string {
   let [i = '', f = ''] = s.replace(/^\+/, '').split('.');
@@ -86,19 +177,25 @@ function decimal(s: string): string {
   return neg && out !== '0' ? `-${out}` : out;
 }
 
+/** Shortest round-trip text of a double, keeping the sign of zero. */
+const double = (n: number): string => (Object.is(n, -0) ? '-0' : String(n));
+
 function normalise(kind: Kind, v: string | null): string {
   if (v === null) return '∅NULL';
+  if (v === ABSENT) return v;
   switch (kind) {
     case 'decimal':
       return decimal(v);
     case 'float':
-      return String(Number(v));
+      return double(Number(v));
     case 'real':
       // A float4 is identified by 9 significant digits; MariaDB widens FLOAT to DOUBLE via 15-digit text
       // (96.8000030517578 for the float4 nearest 96.8), so both sides are compared as float4.
-      return String(Math.fround(Number(v)));
-    case 'json':
-      return canonicalJson(JSON.parse(v));
+      return double(Math.fround(Number(v)));
+    case 'json-exact':
+      return canonicalJson(v, jsonExact);
+    case 'json-double':
+      return canonicalJson(v, jsonDouble);
     case 'char':
       return v.replace(/ +$/, '');
     default:
@@ -110,9 +207,15 @@ export interface TableDiff {
   readonly table: string;
   readonly sourceRows: number;
   readonly targetRows: number;
-  /** Rows (as canonical text) only in the source / only in the target; at most 5 of each. */
+  /**
+   * Rows (as canonical text) only in the source / only in the target; at most 5 of each. A source column
+   * with no target column also adds one line `no target column for source column <name>` to onlySource
+   * (so an empty table's missing column is a difference too), and its value in every row is ∅ABSENT.
+   */
   readonly onlySource: readonly string[];
   readonly onlyTarget: readonly string[];
+  /** Source columns (PostgreSQL names) that have no column on the target. */
+  readonly missingColumns: readonly string[];
 }
 
 /** Compare every planned table's rows on both servers; returns one entry per table. */
@@ -137,44 +240,63 @@ export async function oracleCompare(
   const out: TableDiff[] = [];
   try {
     for (const t of plan.tables) {
-      // Every column, generated ones included: the target computes those, so they must come out equal too.
-      const cols = t.columns;
-      const meta = await src.query<{ name: string; base: string; array: boolean }>(
+      const sourceTable = `${pgq(t.source.schema)}.${pgq(t.source.name)}`;
+      // Every column of the source table, from PostgreSQL's catalog: not only those the plan lists.
+      const meta = await src.query<{ name: string; base: string; array: boolean | string }>(
         `SELECT a.attname AS name,
                 format_type(CASE WHEN bt.typtype = 'd' THEN bt.typbasetype ELSE bt.oid END, NULL) AS base,
                 (bt.typcategory = 'A' OR (bt.typtype = 'd' AND (SELECT typcategory FROM pg_type WHERE oid = bt.typbasetype) = 'A')) AS array
            FROM pg_attribute a JOIN pg_type bt ON bt.oid = a.atttypid
-          WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
-        [`${pgq(t.source.schema)}.${pgq(t.source.name)}`],
+          WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
+          ORDER BY a.attnum`,
+        [sourceTable],
       );
-      const pgCols = new Map(
-        meta.rows.map((r) => [
-          r.name,
-          { name: r.name, base: r.base, array: r.array === true || String(r.array) === 't' },
-        ]),
-      );
+      const pgCols: PgColumn[] = meta.rows.map((r) => ({
+        name: r.name,
+        base: r.base,
+        array: r.array === true || r.array === 't',
+      }));
+      // Target names from the plan (renames); generated columns are listed there too and compared.
+      const targetName = new Map(t.columns.map((c) => [c.source, c.target]));
       const [myMeta] = await my.query<mysql.RowDataPacket[]>(
-        'SELECT COLUMN_NAME AS n, DATA_TYPE AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?',
+        `SELECT COLUMN_NAME AS n, DATA_TYPE AS t, NUMERIC_PRECISION AS p FROM information_schema.COLUMNS
+          WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?`,
         [t.database ?? null, t.target],
       );
-      const myTypes = new Map(myMeta.map((r) => [String(r.n), String(r.t).toLowerCase()]));
+      const myCols = new Map<string, MyColumn>(
+        myMeta.map((r) => [
+          String(r.n),
+          { type: String(r.t).toLowerCase(), precision: r.p === null ? null : Number(r.p) },
+        ]),
+      );
+      const targetOf = (p: PgColumn) => {
+        const name = targetName.get(p.name);
+        return name === undefined ? undefined : { name, col: myCols.get(name) };
+      };
+      const missingColumns = pgCols.filter((p) => targetOf(p)?.col === undefined).map((p) => p.name);
       // A value stored as text on the target (a type override) holds PostgreSQL's own text of it in UTC.
       const textual = /char|text/;
-      const exprs = cols.map((c) => {
-        const p = pgCols.get(c.source)!;
-        const e = pgExpr(p);
-        return e.kind === 'exact' && textual.test(myTypes.get(c.target) ?? '') && !textual.test(p.base)
+      const exprs = pgCols.map((p) => {
+        const myType = targetOf(p)?.col?.type ?? '';
+        const e = pgExpr(p, myType === 'json' ? 'json-double' : 'json-exact');
+        return e.kind === 'exact' && textual.test(myType) && !textual.test(p.base)
           ? { sql: `${pgq(p.name)}::text`, kind: 'exact' as Kind }
           : e;
       });
       const pgRows = (
         await src.query({
-          text: `SELECT ${exprs.map((e) => e.sql).join(', ')} FROM ${pgq(t.source.schema)}.${pgq(t.source.name)}`,
+          text: `SELECT ${exprs.map((e) => e.sql).join(', ')} FROM ${sourceTable}`,
           rowMode: 'array',
         })
       ).rows as (string | null)[][];
+      const myTable = `${t.database === undefined ? '' : `${myq(t.database)}.`}${myq(t.target)}`;
       const [myRows] = await my.query<mysql.RowDataPacket[]>({
-        sql: `SELECT ${cols.map((c) => myExpr(c.target, myTypes.get(c.target) ?? '')).join(', ')} FROM ${t.database === undefined ? '' : `${myq(t.database)}.`}${myq(t.target)}`,
+        sql: `SELECT ${pgCols
+          .map((p) => {
+            const target = targetOf(p);
+            return myExpr(target?.name ?? '', target?.col);
+          })
+          .join(', ')} FROM ${myTable}`,
         rowsAsArray: true,
       });
       const canon = (rows: (string | null)[][]) =>
@@ -195,8 +317,12 @@ export async function oracleCompare(
         table: t.database === undefined ? t.target : `${t.database}.${t.target}`,
         sourceRows: a.length,
         targetRows: b.length,
-        onlySource: onlySource.slice(0, 5),
+        onlySource: [
+          ...missingColumns.map((c) => `no target column for source column ${c}`),
+          ...onlySource.slice(0, 5),
+        ],
         onlyTarget: onlyTarget.slice(0, 5),
+        missingColumns,
       });
     }
   } finally {
