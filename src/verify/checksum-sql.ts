@@ -11,7 +11,7 @@
 // | int      | TINYINT…BIGINT [UNSIGNED], YEAR  | v::text                                        | CAST(v AS CHAR)                             |
 // | bool     | TINYINT(1) (transform bool)      | v::int::text → 0/1                             | CAST(v + 0 AS CHAR)                         |
 // | decimal  | DECIMAL(p,s) (numeric, money)    | v::numeric::text, then trailing fractional 0s and a trailing '.' removed (rtrim) | CAST(v AS CHAR), same TRIMs |
-// | float    | FLOAT, DOUBLE                    | exact binary decomposition of the double: '[-]<53-bit significand>p<exponent>' (float4 widened exactly to double); 0 and -0 → '0'; NaN/±Infinity as text | same arithmetic: LOG2/POW, exact powers of two; verified bit-exact against IEEE-754 on 1M values and every binade edge |
+// | float    | FLOAT, DOUBLE                    | exact binary decomposition of the double: '[-]<53-bit significand>p<exponent>' (float4 widened exactly to double); 0 → '0' and -0 → '-0' (MariaDB stores -0 as 0: reported); NaN/±Infinity as text | same arithmetic: LOG2/POW, exact powers of two; the sign of a zero from ATAN2(v, -1); verified bit-exact against IEEE-754 on 1M values and every binade edge |
 // | text     | VARCHAR, *TEXT, ENUM, MariaDB JSON | v::text (array_to_json(v)::text for arrays → JSON) | v as bytes (CAST(v AS BINARY))          |
 //   (text: v::text in the source session — UTC, ISO dates, shortest round-trip floats — is the canonical text the
 //   copy wrote into every text target, transform `text`; see overrideTransform and the README's type-mapping notes)
@@ -138,7 +138,7 @@ function pgFloat(x: string): string {
   const f = `(${f0} + CASE WHEN ${f0} < 1023 AND ${a} >= power(2::float8, ${f0} + 1) THEN 1 ELSE 0 END - CASE WHEN ${a} < power(2::float8, ${f0}) THEN 1 ELSE 0 END)`;
   const e = `greatest(${f} - 52, -1074)`;
   const m = `(CASE WHEN ${e} < -1000 THEN ${a} * power(2::float8, 600) * power(2::float8, -(${e}) - 600) ELSE ${a} * power(2::float8, -(${e})) END)::int8`;
-  return `CASE WHEN ${x} IS NULL THEN NULL WHEN ${x} IN ('NaN', 'Infinity', '-Infinity') THEN ${x}::text WHEN ${x} = 0 THEN '0' ELSE (CASE WHEN ${x} < 0 THEN '-' ELSE '' END) || ${m}::text || 'p' || ${e}::text END`;
+  return `CASE WHEN ${x} IS NULL THEN NULL WHEN ${x} IN ('NaN', 'Infinity', '-Infinity') THEN ${x}::text WHEN ${x} = 0 THEN (CASE WHEN (${x})::text LIKE '-%' THEN '-0' ELSE '0' END) ELSE (CASE WHEN ${x} < 0 THEN '-' ELSE '' END) || ${m}::text || 'p' || ${e}::text END`;
 }
 
 function myFloat(x: string): string {
@@ -147,7 +147,7 @@ function myFloat(x: string): string {
   const f = `(${f0} + CASE WHEN ${f0} < 1023 AND ${a} >= POW(2, ${f0} + 1) THEN 1 ELSE 0 END - CASE WHEN ${a} < POW(2, ${f0}) THEN 1 ELSE 0 END)`;
   const e = `GREATEST(${f} - 52, -1074)`;
   const m = `CAST(CASE WHEN ${e} < -1000 THEN ${a} * POW(2, 600) * POW(2, -(${e}) - 600) ELSE ${a} * POW(2, -(${e})) END AS SIGNED)`;
-  return `CASE WHEN ${x} IS NULL THEN NULL WHEN ${x} = 0 THEN '0' ELSE CONCAT(IF(${x} < 0, '-', ''), ${m}, 'p', ${e}) END`;
+  return `CASE WHEN ${x} IS NULL THEN NULL WHEN ${x} = 0 THEN IF(ATAN2(${x}, -1) < 0, '-0', '0') ELSE CONCAT(IF(${x} < 0, '-', ''), ${m}, 'p', ${e}) END`;
 }
 
 function pgInterval(x: string): string {

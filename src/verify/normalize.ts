@@ -61,7 +61,7 @@ const PRECISION: Readonly<Record<ValueKind, string>> = {
   int: 'exact integer',
   bool: 'exact boolean (0/1)',
   decimal: 'exact decimal value (trailing fractional zeros ignored)',
-  float: 'exact IEEE-754 value (-0 = 0)',
+  float: 'exact IEEE-754 value (-0 ≠ 0)',
   text: "exact bytes (UTF-8) of PostgreSQL's text (::text in UTC, ISO dates, shortest floats)",
   char: 'exact bytes, trailing spaces ignored (CHAR semantics)',
   bytes: 'exact bytes',

@@ -12,8 +12,10 @@ import { parseConfig } from '../../src/config/load-config.js';
 import { exitCodeFor, isMigrationError } from '../../src/errors.js';
 import { silentSink } from '../../src/events.js';
 import { runMigrate } from '../../src/pipeline/migrate.js';
+import { runVerify } from '../../src/pipeline/verify.js';
 import { oracleCompare } from '../helpers/oracle.js';
 import { freshMysqlDatabase, freshPgDatabase } from '../helpers/servers.js';
+import { testTargets } from '../helpers/targets.js';
 
 const SEED = Number(process.env.PG2MY_TYPES_SEED ?? 20261124);
 
@@ -26,7 +28,8 @@ const SCHEMA = `
     i2 smallint, i4 integer, i8 bigint, n numeric(20,6), nu numeric, f4 real, f8 double precision,
     b boolean, c char(8), vc varchar(40), t text, by bytea, d date, tm time, ts timestamp(6),
     tz timestamptz(6), iv interval, u uuid, j json, jb jsonb, ai integer[], at text[], e mood,
-    dom positive, ip inet, cidr cidr, mac macaddr, m money, ci citext, tsv tsvector, x xml
+    dom positive, ip inet, cidr cidr, mac macaddr, m money, ci citext, tsv tsvector, x xml,
+    bt bit(8), b64 bit(64), bl bit(100), vb varbit(16), vbu varbit, m8 macaddr8, o oid, ttz timetz(6)
   );`;
 
 const COLS = [
@@ -62,6 +65,14 @@ const COLS = [
   'ci',
   'tsv',
   'x',
+  'bt',
+  'b64',
+  'bl',
+  'vb',
+  'vbu',
+  'm8',
+  'o',
+  'ttz',
 ] as const;
 const CASTS: Record<string, string> = {
   n: 'numeric',
@@ -90,6 +101,14 @@ const CASTS: Record<string, string> = {
   x: 'xml',
   i8: 'bigint',
   by: 'bytea',
+  bt: 'bit(8)',
+  b64: 'bit(64)',
+  bl: 'bit(100)',
+  vb: 'varbit(16)',
+  vbu: 'varbit',
+  m8: 'macaddr8',
+  o: 'oid',
+  ttz: 'timetz',
 };
 
 type Row = Record<(typeof COLS)[number], unknown>;
@@ -151,6 +170,14 @@ const jsonArb = fc
   .map((v) => JSON.stringify(v))
   .filter((s) => !s.includes('\\u0000') && !/-0(?![.\d])/.test(s));
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null, freq: 6 });
+const bits = (min: number, max: number) =>
+  fc.array(fc.constantFrom('0', '1'), { minLength: min, maxLength: max }).map((b) => b.join(''));
+const hexBytes = (n: number) =>
+  fc
+    .uint8Array({ minLength: n, maxLength: n })
+    .map((a) => [...a].map((x) => x.toString(16).padStart(2, '0')).join(':'));
+// MariaDB stores every zero of FLOAT/DOUBLE as +0: -0 has its own test below (verify reports it).
+const noNegZero = (x: number) => (Object.is(x, -0) ? 0 : x);
 
 const rowArb: fc.Arbitrary<Omit<Row, 'id'>> = fc.record({
   i2: opt(fc.integer({ min: -32768, max: 32767 })),
@@ -158,8 +185,8 @@ const rowArb: fc.Arbitrary<Omit<Row, 'id'>> = fc.record({
   i8: opt(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String)),
   n: opt(decimalArb(14, 6)),
   nu: opt(decimalArb(25, 9)),
-  f4: opt(fc.float({ noNaN: true, noDefaultInfinity: true })),
-  f8: opt(fc.double({ noNaN: true, noDefaultInfinity: true })),
+  f4: opt(fc.float({ noNaN: true, noDefaultInfinity: true }).map(noNegZero)),
+  f8: opt(fc.double({ noNaN: true, noDefaultInfinity: true }).map(noNegZero)),
   b: opt(fc.boolean()),
   c: opt(text(8)),
   vc: opt(text(40)),
@@ -192,11 +219,7 @@ const rowArb: fc.Arbitrary<Omit<Row, 'id'>> = fc.record({
   dom: opt(fc.integer({ min: 1, max: 2147483647 })),
   ip: opt(fc.oneof(fc.ipV4(), fc.ipV6())),
   cidr: opt(fc.constantFrom('10.0.0.0/8', '0.0.0.0/0', '2001:db8::/32', '192.168.1.0/24')),
-  mac: opt(
-    fc
-      .uint8Array({ minLength: 6, maxLength: 6 })
-      .map((a) => [...a].map((x) => x.toString(16).padStart(2, '0')).join(':')),
-  ),
+  mac: opt(hexBytes(6)),
   m: opt(
     fc.bigInt({ min: -9223372036854775808n, max: 9223372036854775807n }).map((c) => {
       const neg = c < 0n;
@@ -207,6 +230,21 @@ const rowArb: fc.Arbitrary<Omit<Row, 'id'>> = fc.record({
   ci: opt(text(20)),
   tsv: opt(fc.constantFrom('a fat cat', "'quoted' word:1A", '')),
   x: opt(fc.constantFrom('<a/>', '<doc><日本>語</日本></doc>', 'text &amp; more')),
+  bt: opt(bits(8, 8)),
+  b64: opt(bits(64, 64)),
+  bl: opt(bits(100, 100)),
+  vb: opt(bits(0, 16)),
+  vbu: opt(bits(0, 300)),
+  m8: opt(hexBytes(8)),
+  o: opt(fc.integer({ min: 0, max: 4294967295 }).map(String)),
+  ttz: opt(
+    fc
+      .tuple(
+        timeArb,
+        fc.constantFrom('+00', '-12', '+14', '+05:30', '-03:45', '+15:59', '-15:59', '+01:02:03'),
+      )
+      .map(([t, o]) => `${t}${o}`),
+  ),
 });
 
 /** Edge rows, always present: extremes of every type (reliability.md section 4). */
@@ -243,6 +281,14 @@ const EDGE_ROWS: Omit<Row, 'id'>[] = [
     ci: 'ÄÖÜ Straße',
     tsv: 'a fat cat',
     x: '<a x="1">t</a>',
+    bt: '11111111',
+    b64: '1'.repeat(64),
+    bl: '1'.repeat(100),
+    vb: '1'.repeat(16),
+    vbu: '10'.repeat(500),
+    m8: 'ff:ff:ff:ff:ff:ff:ff:ff',
+    o: '4294967295',
+    ttz: '24:00:00-15:59',
   },
   {
     i2: -32768,
@@ -276,6 +322,14 @@ const EDGE_ROWS: Omit<Row, 'id'>[] = [
     ci: '',
     tsv: '',
     x: '',
+    bt: '00000000',
+    b64: '0'.repeat(64),
+    bl: '0'.repeat(100),
+    vb: '',
+    vbu: '',
+    m8: '00:00:00:00:00:00:00:00',
+    o: '0',
+    ttz: '00:00:00+15:59',
   },
   {
     i2: 0,
@@ -283,7 +337,7 @@ const EDGE_ROWS: Omit<Row, 'id'>[] = [
     i8: '0',
     n: '0',
     nu: '-0',
-    f4: -0,
+    f4: 0,
     f8: 0.1,
     b: null,
     c: ' a',
@@ -309,6 +363,14 @@ const EDGE_ROWS: Omit<Row, 'id'>[] = [
     ci: 'Hello',
     tsv: "'quoted' word:1A",
     x: '<doc/>',
+    bt: '10000001',
+    b64: `1${'0'.repeat(63)}`,
+    bl: `0${'1'.repeat(99)}`,
+    vb: '0',
+    vbu: '1',
+    m8: '08:00:2b:01:02:03:04:05',
+    o: '2147483648',
+    ttz: '12:34:56.789012+01:02:03',
   },
 ];
 
@@ -391,5 +453,60 @@ for (const bad of [
     await my.end();
     assert.equal(Number(rows[0]!.n), Number(chunks[0]!.n), 'only committed chunks are in the table');
     assert.equal(Number(rows[0]!.bad ?? 0), 0, 'the rejected row is not there');
+  });
+}
+
+// -0 in real and double precision. PostgreSQL keeps it ('-0'), and the copy sends '-0'. MariaDB stores every
+// zero of FLOAT/DOUBLE as +0 (measured on 10.11 through LOAD DATA and INSERT alike), so a -0 cannot be kept
+// there: the type table says so and verify reports each such row (checksum and full) instead of calling the
+// target identical. MySQL 8 stores the sign; wherever the target keeps it, verify and the oracle agree.
+for (const target of testTargets()) {
+  test(`-0 in real and double precision: kept, or reported by verify and the oracle (${target.dialect})`, {
+    skip: target.skip,
+  }, async () => {
+    const db = `it_types_negzero_${target.dialect}`;
+    const source = await freshPgDatabase(
+      db,
+      `CREATE TABLE z (id int PRIMARY KEY, f4 real, f8 double precision);
+       INSERT INTO z VALUES (1, '-0', '-0'), (2, 0, 0), (3, -0.0::real * 1, 1.5), (4, NULL, -2.5);
+       ANALYZE;`,
+    );
+    for (const loadMethod of ['load-data', 'insert'] as const) {
+      const targetUrl = await target.fresh(`${db}_${loadMethod.replace('-', '_')}`);
+      const config = parseConfig({ source, target: targetUrl, migrate: { loadMethod } });
+      const r = await runMigrate({ config, runId: `${db}_${loadMethod}`, sink: silentSink });
+      const my = await mysql.createConnection(targetUrl);
+      const [signs] = await my.query<mysql.RowDataPacket[]>(
+        'SELECT id, ATAN2(f4, -1) < 0 AS f4, ATAN2(f8, -1) < 0 AS f8 FROM z WHERE id IN (1, 3) ORDER BY id',
+      );
+      await my.end();
+      const kept = signs.map((s) => [Number(s.f4), Number(s.f8)]);
+      if (target.dialect === 'mariadb')
+        assert.deepEqual(
+          kept,
+          [
+            [0, 0],
+            [0, 0],
+          ],
+          `MariaDB stores +0 (${loadMethod})`,
+        );
+      const lost = kept.some(([a, b]) => a === 0 || b === 0);
+      // pg2my's verify (checksum, then full) and the independent oracle both see what the target holds.
+      for (const v of [r.verify!, await runVerify({ config, runId: db, sink: silentSink, level: 'full' })]) {
+        assert.equal(v.identical, !lost, `verify ${v.level} (${loadMethod})`);
+        if (lost)
+          assert.deepEqual(
+            v.tables[0]!.different.map((d) => [d.key, d.columns]),
+            [
+              [['1'], ['f4', 'f8']],
+              [['3'], ['f4']],
+            ],
+            `verify ${v.level} (${loadMethod})`,
+          );
+      }
+      const [d] = await oracleCompare(source, targetUrl, r.plan);
+      assert.equal(d!.onlySource.length, lost ? 2 : 0, `oracle (${loadMethod})`);
+      if (lost) assert.deepEqual(d!.onlySource, ['["1","-0","-0"]', '["3","-0","1.5"]']);
+    }
   });
 }
