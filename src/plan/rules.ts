@@ -230,11 +230,11 @@ export const TYPE_RULES: readonly TypeRule[] = [
   },
   {
     ...plain('float4', 'float4', { name: 'FLOAT' }),
-    note: 'NaN and ±Infinity cannot be stored by MySQL; such values are rejected at copy',
+    note: 'NaN and ±Infinity cannot be stored by MySQL; such values are rejected at copy. MariaDB stores -0 as 0; verify reports each such row',
   },
   {
     ...plain('float8', 'float8', { name: 'DOUBLE' }),
-    note: 'NaN and ±Infinity cannot be stored by MySQL; such values are rejected at copy',
+    note: 'NaN and ±Infinity cannot be stored by MySQL; such values are rejected at copy. MariaDB stores -0 as 0; verify reports each such row',
   },
   {
     ...plain('money', 'money', { name: 'DECIMAL', args: [19, 2] }, 'money'),
