@@ -1,5 +1,5 @@
 -- pg2my schema for MariaDB (mariadb)
--- Plan fingerprint: ca38724b584e1bd99fed4f999fc14a4a4b079d387b80513b41710b4d4a07bab4
+-- Plan fingerprint: 3a096d85f444a08d6ca76a6761970f4b64d8eb6642054f7185e99ef6820cfda6
 -- 11 tables; review the decisions and everything not converted before applying.
 --
 -- Decisions:
@@ -37,8 +37,8 @@
 --   FK_TYPE_WIDENED public.pg_specials.customer_id: integer is planned as bigint, the type of public.customers.id it is joined to by foreign key pg_specials_customer_id_fkey: MySQL needs the same type on both sides of a foreign key. Every value is kept; values beyond integer's range or precision are no longer rejected on the target
 --   AUTO_INCREMENT_NOT_POSSIBLE public.all_types.c_serial: filled from a sequence in PostgreSQL, but MySQL allows one AUTO_INCREMENT column per table and it must lead the primary key or a unique key; the values are copied, new rows need an explicit value
 --   AUTO_INCREMENT_NOT_POSSIBLE public.all_types.c_bigserial: filled from a sequence in PostgreSQL, but MySQL allows one AUTO_INCREMENT column per table and it must lead the primary key or a unique key; the values are copied, new rows need an explicit value
---   TYPE_NOTE public.all_types.c_real: real → FLOAT: NaN and ±Infinity cannot be stored by MySQL; such values are rejected at copy
---   TYPE_NOTE public.all_types.c_double: double precision → DOUBLE: NaN and ±Infinity cannot be stored by MySQL; such values are rejected at copy
+--   TYPE_NOTE public.all_types.c_real: real → FLOAT: NaN and ±Infinity cannot be stored by MySQL; such values are rejected at copy. MariaDB stores -0 as 0; verify reports each such row
+--   TYPE_NOTE public.all_types.c_double: double precision → DOUBLE: NaN and ±Infinity cannot be stored by MySQL; such values are rejected at copy. MariaDB stores -0 as 0; verify reports each such row
 --   TYPE_NOTE public.all_types.c_char: character(10) → CHAR: trailing spaces are not kept: MySQL strips them from CHAR on read, and PostgreSQL character(n) ignores them in comparisons too
 --   TYPE_NOTE public.all_types.c_char_long: character(300) → VARCHAR: trailing spaces are not kept: MySQL strips them from CHAR on read, and PostgreSQL character(n) ignores them in comparisons too
 --   DEFAULT_UUID_V1 public.all_types.c_uuid: c_uuid: DEFAULT gen_random_uuid() becomes UUID(), which makes time-based version-1 UUIDs (lowercase), not random version-4 ones
@@ -47,7 +47,7 @@
 --   RESERVED_WORD public.all_types.order: order is a reserved word in MySQL/MariaDB; pg2my quotes it, hand-written SQL must too
 --   RESERVED_WORD public.all_types.key: key is a reserved word in MySQL/MariaDB; pg2my quotes it, hand-written SQL must too
 --   ENUM_LABEL_4BYTE public.customers.mood: an ENUM label has a character outside the BMP (e.g. an emoji): values are stored exactly, but SHOW CREATE TABLE and information_schema show it as ?, so schema dumps of this table would corrupt it
---   TYPE_NOTE public.measurements.reading: double precision → DOUBLE: NaN and ±Infinity cannot be stored by MySQL; such values are rejected at copy
+--   TYPE_NOTE public.measurements.reading: double precision → DOUBLE: NaN and ±Infinity cannot be stored by MySQL; such values are rejected at copy. MariaDB stores -0 as 0; verify reports each such row
 --   PARTITIONED_TABLE public.measurements: partitioned by range (taken_on); becomes one unpartitioned MySQL table holding the rows of its partitions public.measurements_2023, public.measurements_2024
 --   GENERATED_COLUMN public.order_lines.line_total: GENERATED ALWAYS AS (((quantity)::numeric * unit_price)) STORED is converted: the target computes it from the copied columns and verify compares its values
 --   ROW_SECURITY public.orders: row-level security is enabled; MySQL has none, so every user with SELECT on the table sees every row
