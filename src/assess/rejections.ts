@@ -36,9 +36,10 @@ export const REJECTION_CLASSES = {
     risk: 'DATE_INFINITE',
   },
   'interval-out-of-time-range': {
-    what: 'intervals beyond ±838:59:59 with types.interval: time (SEC_TO_TIME truncates: 1292)',
+    what: 'intervals beyond ±838:59:59 (SEC_TO_TIME truncates: 1292) or with a year, month or day part (refused by the conversion SELECT: 22P02) with types.interval: time',
     phase: 'copy',
     errnos: [1292],
+    sourceSqlstates: ['22P02'],
     risk: 'INTERVAL_OUT_OF_RANGE',
   },
   'numeric-out-of-range': {

@@ -302,7 +302,7 @@ function checksFor(tp: TablePlan, table: Table, types: Map<string, TargetType>, 
         check: { kind: 'time-range', column, maxSeconds: dialect.timeMaxSeconds },
         id: 'INTERVAL_OUT_OF_RANGE',
         severity: 'blocking',
-        what: 'intervals longer than the TIME range ±838:59:59',
+        what: 'intervals with a year, month or day part, or longer than the TIME range ±838:59:59',
         impact: 'TIME cannot hold them; the copy fails on these rows.',
         mitigation: () => ({
           text: 'Keep intervals as exact ISO 8601 text.',

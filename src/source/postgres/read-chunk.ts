@@ -27,6 +27,11 @@ const qualified = (t: TablePlan): string => `${pgIdent(t.source.schema)}.${pgIde
 
 /** The SELECT expression that renders a column as the text LOAD DATA (plus its SET clause) stores exactly. */
 export function selectExpr(c: ColumnPlan): string {
+  return selectExprKeyed(c, "'(key unknown)'");
+}
+
+/** selectExpr, with `rowKey` (a SQL text expression, see rowKeyText) quoted in the data errors raised here. */
+export function selectExprKeyed(c: ColumnPlan, rowKey: string): string {
   const v = pgIdent(c.source);
   switch (c.transform) {
     case 'bool':
@@ -49,8 +54,16 @@ export function selectExpr(c: ColumnPlan): string {
       return `${v}::json`;
     case 'money':
       return `${v}::numeric`;
-    case 'interval-time':
-      return `extract(epoch FROM ${v})`;
+    case 'interval-time': {
+      // TIME holds hours, minutes and seconds only: an interval with a year, month or day part (PostgreSQL
+      // counts 1 mon as 30 days and 1 day as 24 h only when comparing) fails the chunk with a data error
+      // (22P02 → DATA_REJECTED) naming the column, the value and the row key, never a TIME of 720:00:00.
+      const why = pgLiteral(
+        `pg2my: column ${c.source}: TIME cannot hold an interval with a month or day part (set types.interval: text); value `,
+      );
+      const fits = `extract(year FROM ${v}) = 0 AND extract(month FROM ${v}) = 0 AND extract(day FROM ${v}) = 0`;
+      return `CASE WHEN ${v} IS NULL OR (${fits}) THEN extract(epoch FROM ${v}) ELSE (${why} || ${v}::text || ', key ' || ${rowKey})::int::numeric END`;
+    }
     case 'interval-iso':
     case 'bit':
     case 'text':
@@ -62,6 +75,15 @@ export function selectExpr(c: ColumnPlan): string {
       // beyond FLT_MAX and rejects it; the double text rounds back to the same float.
       return c.sourceType === 'real' ? `${v}::float8` : v;
   }
+}
+
+/** A SQL text expression naming the current row by its key, e.g. `id=7` or `a=1, b=x` (ctid for keyless). */
+export function rowKeyText(t: TablePlan): string {
+  if (t.key.kind === 'ctid') return `('ctid=' || ${qualified(t)}.ctid::text)`;
+  const parts = t.key.columns.map(
+    (k) => `${pgLiteral(`${k}=`)} || coalesce(${qualified(t)}.${pgIdent(k)}::text, 'NULL')`,
+  );
+  return `(${parts.join(" || ', ' || ")})`;
 }
 
 /** The copied (non-generated) columns, in plan order: COPY's field order and LOAD DATA's column list. */
@@ -135,7 +157,10 @@ const where = (conds: readonly string[]): string => (conds.length ? ` WHERE ${co
 
 /** The statement that streams a chunk as COPY text, in key order (ctid: physical order). */
 export function copyChunkSql(t: TablePlan, c: Pick<ChunkRange, 'lo' | 'hi'>): string {
-  const cols = copiedColumns(t).map(selectExpr).join(', ');
+  const rowKey = rowKeyText(t);
+  const cols = copiedColumns(t)
+    .map((col) => selectExprKeyed(col, rowKey))
+    .join(', ');
   const order = t.key.kind === 'ctid' ? '' : ` ORDER BY ${keyExprs(t).join(', ')}`;
   return `COPY (SELECT ${cols} FROM ${qualified(t)}${where(rangeConditions(t, c.lo, c.hi))}${order}) TO STDOUT`;
 }
