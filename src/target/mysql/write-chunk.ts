@@ -9,12 +9,13 @@ import { PassThrough, type Readable, Transform, type TransformCallback } from 'n
 import { pipeline } from 'node:stream/promises';
 import type mysql from 'mysql2/promise';
 import type { ChunkRange } from '../../copy/chunk-range.js';
-import { CopyTextRows } from '../../copy/copy-text.js';
 import { MigrationError } from '../../errors.js';
 import type { ColumnPlan } from '../../plan/model.js';
 import type { TargetSession } from './connect.js';
 import { type DuplicateExplained, explainDuplicate, type SourceKeyCount } from './duplicate-key.js';
+import { InsertStatements, RowTooLarge, STATEMENT_HEADROOM, type Statement } from './insert-statements.js';
 import { createLoadDataTranscoder, loadDataLocalSql } from './load-data-stream.js';
+import { queryBuffer, WIRE_PADDING } from './query-buffer.js';
 import { quoteIdent, quoteTable } from './quote.js';
 import { recordChunk } from './state-table.js';
 
@@ -268,55 +269,95 @@ async function viaInsert(
   w: ChunkWrite,
   sent: { bytes: number },
 ): Promise<LoadResult> {
-  const parser = new CopyTextRows();
+  const table = quoteTable(w.into?.table ?? w.chunk.table, w.into?.database);
   const cols = w.columns.map((c) => quoteIdent(c.target)).join(', ');
-  const one = `(${w.columns.map((c) => setExpr(c, '?') ?? '?').join(', ')})`;
-  const head = `INSERT INTO ${quoteTable(w.into?.table ?? w.chunk.table, w.into?.database)} (${cols}) VALUES `;
-  const limit = Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(session.maxAllowedPacket / 2)));
+  const open: string[] = [];
+  const close: string[] = [];
+  for (const c of w.columns) {
+    const [before, after] = (setExpr(c, '\u0000') ?? '\u0000').split('\u0000');
+    open.push(`${before}'`);
+    close.push(`'${after}`);
+  }
+  const statements = new InsertStatements({
+    head: `INSERT INTO ${table} (${cols}) VALUES `,
+    open,
+    close,
+    batchBytes: Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(session.maxAllowedPacket / 2))),
+    maxStatement: maxInsertStatement(session.maxAllowedPacket),
+  });
   let affected = 0;
   let warned = 0;
   let done = 0;
   let rowOffset = 0;
-  let batch: (string | null)[][] = [];
-  let batchBytes = 0;
-  const flush = async () => {
-    if (batch.length === 0) return;
-    sent.bytes = batchBytes;
-    const sql = head + batch.map(() => one).join(', ');
-    const [res] = await session.conn.query<mysql.ResultSetHeader>(sql, batch.flat()).catch(async (e) => {
+  const label = (s: Statement) =>
+    `INSERT INTO ${table} (${s.rows} rows, ${s.buffer.length - STATEMENT_HEADROOM} bytes)`;
+  const send = async (s: Statement) => {
+    sent.bytes = s.buffer.length - STATEMENT_HEADROOM + 1;
+    const res = await queryBuffer(session.conn, s.buffer, label(s)).catch(async (e) => {
       if ((e as { errno?: number }).errno !== 1062) throw e;
       // Replay the batch with IGNORE in the same doomed transaction (the chunk is rolled back anyway), so
       // the diagnosis sees which row the target kept, as it does after LOAD DATA.
-      await session.conn.query(sql.replace(/^INSERT /, 'INSERT IGNORE '), batch.flat()).catch(() => {});
+      const ignore = Buffer.concat([
+        s.buffer.subarray(0, STATEMENT_HEADROOM),
+        Buffer.from('INSERT IGNORE '),
+        s.buffer.subarray(STATEMENT_HEADROOM + 'INSERT '.length),
+      ]);
+      await queryBuffer(session.conn, ignore, label(s)).catch(() => {});
       throw new DuplicateInBatch(e instanceof Error ? e.message : String(e));
     });
     affected += res.affectedRows;
     if (res.warningStatus > 0 && warned === 0) rowOffset = done;
     warned += res.warningStatus;
-    done += batch.length;
-    batch = [];
-    batchBytes = 0;
+    done += s.rows;
   };
   try {
-    for await (const buf of w.source) {
-      for (const row of parser.push(buf as Buffer)) {
-        let size = one.length + 8;
-        for (const v of row) size += v === null ? 4 : v.length * 2 + 2;
-        if (batch.length > 0 && batchBytes + size > limit) await flush();
-        batch.push(row);
-        batchBytes += size;
+    reading: for await (const buf of w.source) {
+      for (const s of statements.push(buf as Buffer)) {
+        await send(s);
+        if (warned > 0) break reading;
       }
-      if (warned > 0) break;
     }
-    if (warned === 0) {
-      parser.end();
-      await flush();
-    }
-    return { read: parser.rows, affected, warned, bytes: parser.bytes, rowOffset };
+    if (warned === 0) for (const s of statements.end()) await send(s);
+    return { read: statements.rows, affected, warned, bytes: statements.bytes, rowOffset };
   } catch (e) {
     w.source.destroy();
+    if (e instanceof RowTooLarge) throw await rowTooLarge(w, e, session.maxAllowedPacket);
     throw e;
   }
+}
+
+/**
+ * The longest INSERT statement (SQL bytes) the server takes. The COM_QUERY payload (the SQL plus one command
+ * byte) must be below max_allowed_packet (measured on MariaDB 10.11 at 64 MiB: SQL of max_allowed_packet - 2
+ * bytes is taken, - 1 is error 1153), and queryBuffer may add WIRE_PADDING spaces.
+ */
+export function maxInsertStatement(maxAllowedPacket: number): number {
+  return maxAllowedPacket - 2 - WIRE_PADDING;
+}
+
+/** DATA_REJECTED for a row that does not fit in max_allowed_packet as an INSERT, naming table, column and key. */
+async function rowTooLarge(w: ChunkWrite, e: RowTooLarge, maxAllowedPacket: number): Promise<MigrationError> {
+  const table = w.chunk.table;
+  const column = w.columns[e.field]?.source ?? null;
+  const key = await w.keyAtRow(e.row).catch(() => undefined);
+  const keyText = key
+    ? `${w.keyColumns.length ? `(${w.keyColumns.join(', ')})` : 'ctid'} = (${key.join(', ')})`
+    : undefined;
+  return new MigrationError(
+    'DATA_REJECTED',
+    `Table ${table}${column === null ? '' : `, column ${column}`}${keyText ? `, key ${keyText}` : ''}: the row does not fit in the target's max_allowed_packet (${maxAllowedPacket} bytes) as an INSERT statement (it needs more than ${e.limit} bytes); nothing of this chunk was written.`,
+    {
+      details: {
+        table,
+        column,
+        key: key ?? null,
+        chunk: w.chunk.no,
+        maxAllowedPacket,
+        statementBytes: e.bytes,
+      },
+      hint: "Raise max_allowed_packet on the target above the row's size as SQL text (bytea counts twice, as do backslashes and quotes; `pg2my assess` shows the largest row): SET GLOBAL max_allowed_packet = …, up to 1G, seen by new connections. Then run migrate again: it resumes.",
+    },
+  );
 }
 
 /**
