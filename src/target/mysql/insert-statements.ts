@@ -109,7 +109,7 @@ export class InsertStatements {
     this.#head = Buffer.from(shape.head, 'utf8');
     this.#open = shape.open.map((s) => Buffer.from(s, 'utf8'));
     this.#close = shape.close.map((s) => Buffer.from(s, 'utf8'));
-    if (this.#head.length + 64 > shape.maxStatement)
+    if (this.#head.length >= shape.maxStatement)
       throw new MigrationError(
         'INTERNAL',
         `max statement size ${shape.maxStatement} is below the INSERT head`,
