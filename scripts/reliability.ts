@@ -14,7 +14,13 @@ import { startFaultProxy } from '../test/helpers/fault-proxy.js';
 import { datasetSql } from '../test/helpers/migrate-dataset.js';
 import { prng } from '../test/helpers/prng.js';
 import { cli } from './lib/reliability-cli.js';
-import { type EpisodeResult, FAULT_KINDS, faultMatrix, runEpisode } from './lib/reliability-faults.js';
+import {
+  type EpisodeResult,
+  FAULT_KINDS,
+  faultMatrix,
+  runEpisode,
+  SERIAL_SQL,
+} from './lib/reliability-faults.js';
 import { INPUT_CASES, type InputOutcome, runInputCase } from './lib/reliability-inputs.js';
 import { type Line, renderScorecard } from './lib/reliability-scorecard.js';
 import { countSecrets, filesUnder, readAll, runSecretChannels } from './lib/reliability-secrets.js';
@@ -41,20 +47,31 @@ async function main(): Promise<number> {
   mkdirSync(runsDir, { mode: 0o700 });
   mkdirSync(cfgDir, { mode: 0o700 });
   const servers = await startPrivateServers({ pgPassword, myPassword, tmpfsMb: 384 });
-  log(`private servers: postgres 127.0.0.1:${servers.pgPort}, mariadb 127.0.0.1:${servers.myPort}; ${servers.tmpfsNote}`);
+  log(
+    `private servers: postgres 127.0.0.1:${servers.pgPort}, mariadb 127.0.0.1:${servers.myPort}; ${servers.tmpfsNote}`,
+  );
   const pgProxy = await startFaultProxy({ upstreamHost: '127.0.0.1', upstreamPort: servers.pgPort, seed });
-  const myProxy = await startFaultProxy({ upstreamHost: '127.0.0.1', upstreamPort: servers.myPort, seed: seed + 1 });
+  const myProxy = await startFaultProxy({
+    upstreamHost: '127.0.0.1',
+    upstreamPort: servers.myPort,
+    seed: seed + 1,
+  });
   let exit = 1;
   try {
     // The source dataset (owned by the app role) and the scratch database the deadlock holder writes to.
     const sourceDb = 'rel_src';
     const admin = new pg.Client({ connectionString: servers.pgAdminUrl() });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${sourceDb} OWNER ${servers.appUser} TEMPLATE template0 ENCODING 'UTF8'`);
+    await admin.query(
+      `CREATE DATABASE ${sourceDb} OWNER ${servers.appUser} TEMPLATE template0 ENCODING 'UTF8'`,
+    );
     await admin.end();
-    const app = new pg.Client({ connectionString: servers.pgAdminUrl(sourceDb).replace('//postgres:', `//${servers.appUser}:`) });
+    const app = new pg.Client({
+      connectionString: servers.pgAdminUrl(sourceDb).replace('//postgres:', `//${servers.appUser}:`),
+    });
     await app.connect();
-    await app.query(datasetSql(slice === 'small' ? 0.02 : 0.05));
+    await app.query(datasetSql(slice === 'small' ? 0.01 : 0.05));
+    await app.query(SERIAL_SQL);
     await app.query('ANALYZE');
     await app.end();
     const my = await mysql.createConnection(servers.myAdminUrl());
@@ -100,9 +117,7 @@ async function main(): Promise<number> {
         const fam = c.id.split('-')[0]!;
         families.set(fam, [...(families.get(fam) ?? []), c]);
       }
-      cases = [...families.values()].flatMap((xs) =>
-        [...xs].sort(() => random() - 0.5).slice(0, 1),
-      );
+      cases = [...families.values()].flatMap((xs) => [...xs].sort(() => random() - 0.5).slice(0, 1));
     }
     const inputs: InputOutcome[] = [];
     for (const [i, c] of cases.entries()) {
@@ -115,11 +130,17 @@ async function main(): Promise<number> {
     const tinyDb = 'rel_tiny';
     const pgAdmin = new pg.Client({ connectionString: servers.pgAdminUrl() });
     await pgAdmin.connect();
-    await pgAdmin.query(`CREATE DATABASE ${tinyDb} OWNER ${servers.appUser} TEMPLATE template0 ENCODING 'UTF8'`);
+    await pgAdmin.query(
+      `CREATE DATABASE ${tinyDb} OWNER ${servers.appUser} TEMPLATE template0 ENCODING 'UTF8'`,
+    );
     await pgAdmin.end();
-    const tiny = new pg.Client({ connectionString: servers.pgAdminUrl(tinyDb).replace('//postgres:', `//${servers.appUser}:`) });
+    const tiny = new pg.Client({
+      connectionString: servers.pgAdminUrl(tinyDb).replace('//postgres:', `//${servers.appUser}:`),
+    });
     await tiny.connect();
-    await tiny.query("CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 300) g");
+    await tiny.query(
+      "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 300) g",
+    );
     await tiny.end();
     const channels = await runSecretChannels(
       servers,
@@ -172,6 +193,7 @@ async function main(): Promise<number> {
         detail: [
           `by kind: ${byKind.join(' · ')}`,
           `by step: ${byPhase.join(' · ')}`,
+          `survived within the run ${faults.filter((f) => f.survived && !f.resumed && f.kind !== 'tool-sigkill').length} · the run stopped with a resumable exit code and the re-run finished ${faults.filter((f) => f.resumed).length} (${[...new Set(faults.filter((f) => f.resumed).map((f) => f.kind))].join(', ')})`,
           `retries the tool logged for: deadlock ${seen.d} · lock wait ${seen.l} · too many connections ${seen.t}`,
           `disk full: ${servers.tmpfsNote}`,
         ],

@@ -98,7 +98,11 @@ export function runCli(args: readonly string[], opts: CliOptions): Promise<CliRu
       } catch {
         return;
       }
-      for (let n = readSync(fd, buf, 0, buf.length, offset); n > 0; n = readSync(fd, buf, 0, buf.length, offset)) {
+      for (
+        let n = readSync(fd, buf, 0, buf.length, offset);
+        n > 0;
+        n = readSync(fd, buf, 0, buf.length, offset)
+      ) {
         offset += n;
         partial += utf8.write(buf.subarray(0, n));
       }

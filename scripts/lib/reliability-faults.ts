@@ -49,6 +49,8 @@ export interface FaultOutcome {
   readonly phase: Phase;
   injected: boolean;
   survived: boolean;
+  /** The run it hit ended with a resumable exit code (not 0, not our SIGKILL): survived only by a re-run. */
+  resumed: boolean;
   detail: string;
 }
 
@@ -107,7 +109,12 @@ async function existingTables(c: mysql.Connection, db: string): Promise<string[]
 }
 
 /** Inject one fault; resolves when it is over and the environment is whole again. Returns a detail, or null. */
-async function inject(ctx: FaultContext, f: Fault, child: ChildProcess, targetDb: string): Promise<string | null> {
+async function inject(
+  ctx: FaultContext,
+  f: Fault,
+  child: ChildProcess,
+  targetDb: string,
+): Promise<string | null> {
   const s = ctx.servers;
   switch (f.kind) {
     case 'tool-sigkill':
@@ -211,6 +218,50 @@ async function inject(ctx: FaultContext, f: Fault, child: ChildProcess, targetDb
   }
 }
 
+/** The source's `serial_t` (id serial, sequence set ahead of max(id)), as the scorecard creates it. */
+export const SERIAL_SQL = `CREATE TABLE serial_t (id serial PRIMARY KEY, v text NOT NULL);
+INSERT INTO serial_t (v) SELECT 'row ' || g FROM generate_series(1, 400) g;
+SELECT setval('serial_t_id_seq', 1000);`;
+
+async function checkSerial(
+  ctx: FaultContext,
+  targetDb: string,
+): Promise<{ lost: number; duplicated: number; changed: number; problem: string }> {
+  const src = new pg.Client({ connectionString: ctx.servers.pgAdminUrl(ctx.sourceDb) });
+  await src.connect();
+  const a = (await src.query<{ r: string }>(`SELECT id::text || '|' || v AS r FROM serial_t`)).rows.map(
+    (x) => x.r,
+  );
+  await src.end();
+  const my = await mysql.createConnection(ctx.servers.myAdminUrl(targetDb));
+  try {
+    const [rows] = await my.query<mysql.RowDataPacket[]>("SELECT CONCAT(id, '|', v) AS r FROM serial_t");
+    const [ai] = await my.query<mysql.RowDataPacket[]>(
+      "SELECT AUTO_INCREMENT AS a FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'serial_t'",
+    );
+    const b = rows.map((x) => String(x.r));
+    const count = (xs: string[]) =>
+      xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
+    const ca = count(a);
+    const cb = count(b);
+    let onlyA = 0;
+    let onlyB = 0;
+    for (const [k, n] of ca) onlyA += Math.max(0, n - (cb.get(k) ?? 0));
+    for (const [k, n] of cb) onlyB += Math.max(0, n - (ca.get(k) ?? 0));
+    const ch = Math.min(onlyA, onlyB);
+    const auto = Number(ai[0]?.a ?? 0);
+    return {
+      lost: onlyA - ch,
+      duplicated: onlyB - ch,
+      changed: ch,
+      problem:
+        auto >= 1001 ? '' : `serial_t AUTO_INCREMENT is ${auto}, the source sequence's next value is 1001`,
+    };
+  } finally {
+    await my.end();
+  }
+}
+
 function tail(text: string, n = 600): string {
   return text.length > n ? `…${text.slice(-n)}` : text;
 }
@@ -261,6 +312,7 @@ export async function runEpisode(
       phase: f.phase,
       injected: false,
       survived: false,
+      resumed: false,
       detail: 'not reached (the run ended first)',
     }));
     outcomes.push(...mine);
@@ -299,7 +351,8 @@ export async function runEpisode(
       faults.forEach((f, k) => {
         if (e.event === 'step.started' && e.step === f.phase) fire(k, child);
         else if (e.event === 'step.started' && e.step === 'copy' && f.phase === 'key-ranges') fire(k, child);
-        else if (e.event === 'chunk.copied' && f.phase === 'copy' && chunks === (f.chunk ?? 1)) fire(k, child);
+        else if (e.event === 'chunk.copied' && f.phase === 'copy' && chunks === (f.chunk ?? 1))
+          fire(k, child);
       });
     };
     let r: CliRun;
@@ -324,11 +377,20 @@ export async function runEpisode(
         r.code === 0 ||
         RESUMABLE.has(r.code ?? -1) ||
         (r.code === 2 && /ALREADY_RUNNING/.test(r.stderr)));
-    for (const o of mine) if (o.injected) o.survived = fine;
+    for (const o of mine) {
+      if (!o.injected) continue;
+      o.survived = fine;
+      o.resumed = fine && r.code !== 0 && !(killedByUs && r.signal === 'SIGKILL');
+    }
     if (!fine) {
       const hit = mine.filter((o) => o.injected).map((o) => `${o.kind}@${o.phase} (${o.detail})`);
       defects.push(
-        `${name} run ${i + 1}: ${label} after faults [${hit.join('; ') || 'none'}]: ${tail(r.stderr.split('\n').filter((l) => !l.includes('"level":"debug"')).join('\n'))}`,
+        `${name} run ${i + 1}: ${label} after faults [${hit.join('; ') || 'none'}]: ${tail(
+          r.stderr
+            .split('\n')
+            .filter((l) => !l.includes('"level":"debug"'))
+            .join('\n'),
+        )}`,
       );
     }
     if (r.code === 2 && /ALREADY_RUNNING/.test(r.stderr)) await sleep(500);
@@ -351,9 +413,24 @@ export async function runEpisode(
     lost += c.lost - ch;
     duplicated += c.extra - ch;
   }
+  // The serial table: rows (id, v) compared here, and AUTO_INCREMENT carried past the sequence.
+  const ser = await checkSerial(ctx, targetDb).catch((e: Error) => ({
+    lost: 0,
+    duplicated: 0,
+    changed: 0,
+    problem: `oracle (serial) failed: ${e.message}`,
+  }));
+  lost += ser.lost;
+  duplicated += ser.duplicated;
+  changed += ser.changed;
+  if (ser.problem && finalOk) defects.push(`${name}: ${ser.problem}`);
   if (!finalOk) defects.push(`${name}: never reached exit 0 (${exits.join(', ')})`);
-  const clean = finalOk && lost + duplicated + changed === 0 && cmp.length === DATASET.length;
-  if (finalOk && !clean) defects.push(`${name}: exit 0 but the oracle found lost ${lost}, duplicated ${duplicated}, changed ${changed}`);
+  const clean =
+    finalOk && lost + duplicated + changed === 0 && cmp.length === DATASET.length && ser.problem === '';
+  if (finalOk && !clean)
+    defects.push(
+      `${name}: exit 0 but the oracle found lost ${lost}, duplicated ${duplicated}, changed ${changed}`,
+    );
   if (!clean) for (const o of outcomes) o.survived = false;
   await withMy(ctx, (c) => c.query(`DROP DATABASE IF EXISTS \`${targetDb}\``));
   ctx.log(
@@ -373,7 +450,7 @@ export function faultMatrix(
     kind,
     phase,
     delayMs: phase === 'copy' ? uni(0, 40) : phase === 'key-ranges' ? 0 : uni(0, 60),
-    chunk: phase === 'copy' ? uni(1, 25) : undefined,
+    chunk: phase === 'copy' ? uni(1, slice === 'full' ? 25 : 5) : undefined,
     holdMs,
   });
   const hold = (kind: FaultKind): number =>
@@ -395,13 +472,27 @@ export function faultMatrix(
   const f = (kind: FaultKind, phase: Phase) => at(kind, phase, hold(kind));
   const episodes: { name: string; plan: Fault[][] }[] = [];
   const full = slice === 'full';
-  const killPhases: Phase[] = ['preflight', 'key-ranges', 'copy', 'copy', 'copy', 'copy', 'copy', 'copy', 'post-data', 'sequences', 'verify'];
+  const killPhases: Phase[] = [
+    'preflight',
+    'key-ranges',
+    'copy',
+    'copy',
+    'copy',
+    'copy',
+    'copy',
+    'copy',
+    'post-data',
+    'sequences',
+    'verify',
+  ];
   // Tool SIGKILL: one per spawn, the same command re-run after each.
   for (let e = 0; e < (full ? 6 : 1); e++) {
     const phases = full ? killPhases : ['preflight', 'copy', 'post-data'];
     const order = phases.map((p) => f('tool-sigkill', p as Phase));
     // Copy kills first (in random order), late ones last (only a run past the copy reaches them).
-    const early = order.filter((x) => x.phase !== 'post-data' && x.phase !== 'sequences' && x.phase !== 'verify');
+    const early = order.filter(
+      (x) => x.phase !== 'post-data' && x.phase !== 'sequences' && x.phase !== 'verify',
+    );
     const late = order.filter((x) => !early.includes(x));
     early.sort(() => random() - 0.5);
     episodes.push({ name: `sigkill_${e}`, plan: [...early, ...late].map((x) => [x]) });
@@ -416,7 +507,7 @@ export function faultMatrix(
   }
   // Network faults (fault proxy): several per run, spread over the steps.
   const net: FaultKind[] = ['pg-tcp-reset', 'my-tcp-reset', 'pg-stall', 'my-stall', 'latency'];
-  for (let e = 0; e < (full ? 22 : 1); e++) {
+  for (let e = 0; e < (full ? 26 : 1); e++) {
     const phases: Phase[] = full
       ? ['preflight', 'key-ranges', 'copy', 'copy', 'copy', 'post-data', 'sequences', 'verify']
       : ['key-ranges', 'copy', 'verify'];
@@ -425,10 +516,14 @@ export function faultMatrix(
   // Lock waits, deadlocks, connection limits on the target (and the source's role limit).
   const db: FaultKind[] = ['lock-wait', 'lock-wait', 'deadlock', 'too-many-conn'];
   for (let e = 0; e < (full ? 12 : 1); e++) {
-    const phases: Phase[] = full ? ['copy', 'copy', 'post-data', 'sequences', 'verify'] : ['copy', 'post-data'];
+    const phases: Phase[] = full
+      ? ['copy', 'copy', 'post-data', 'sequences', 'verify']
+      : ['copy', 'post-data'];
     episodes.push({
       name: `db_${e}`,
-      plan: [phases.map((p, k) => f(full ? db[(e + k) % db.length]! : k === 0 ? 'deadlock' : 'too-many-conn', p))],
+      plan: [
+        phases.map((p, k) => f(full ? db[(e + k) % db.length]! : k === 0 ? 'deadlock' : 'too-many-conn', p)),
+      ],
     });
   }
   // Disk full on the target (tmpfs), during the copy and post-data.

@@ -74,69 +74,308 @@ export const INPUT_CASES: readonly InputCase[] = [
   { id: 'flag-chunk-text', what: '--chunk-rows ten', expect: [2], args: A('--chunk-rows', 'ten') },
   { id: 'flag-timeout-neg', what: '--connect-timeout -1', expect: [2], args: A('--connect-timeout', '-1') },
   { id: 'flag-log-xml', what: '--log-format xml', expect: [2], args: A('--log-format', 'xml') },
-  { id: 'flag-config-missing', what: '--config of a missing file', expect: [2], args: A('--config', '/nonexistent/pg2my.yaml') },
-  { id: 'flag-no-target', what: 'migrate without --target', expect: [2], args: ['migrate', '--source', 'S', '--no-progress'] },
-  { id: 'flag-tables-unknown', what: '--tables naming no table', expect: [2, 64], args: A('--tables', 'public.nosuch') },
+  {
+    id: 'flag-config-missing',
+    what: '--config of a missing file',
+    expect: [2],
+    args: A('--config', '/nonexistent/pg2my.yaml'),
+  },
+  {
+    id: 'flag-no-target',
+    what: 'migrate without --target',
+    expect: [2],
+    args: ['migrate', '--source', 'S', '--no-progress'],
+  },
+  {
+    id: 'flag-tables-unknown',
+    what: '--tables naming no table',
+    expect: [2, 64],
+    args: A('--tables', 'public.nosuch'),
+  },
   // URLs.
   { id: 'url-http', what: 'source http:// URL', expect: [2], args: A(), env: { SRC: 'http://127.0.0.1/x' } },
   { id: 'url-garbage', what: 'source that is not a URL', expect: [2], args: A(), env: { SRC: 'not a url' } },
   { id: 'url-port-0', what: 'source port 0', expect: [2], args: A(), env: { SRC_PORT: '0' } },
   { id: 'url-port-big', what: 'target port 99999', expect: [2], args: A(), env: { TGT_PORT: '99999' } },
   { id: 'url-port-abc', what: 'source port abc', expect: [2], args: A(), env: { SRC_PORT: 'abc' } },
-  { id: 'url-bad-escape-db', what: 'bad %-escape in the target database', expect: [2], args: A(), env: { TGT_DB: 'db%zz' } },
-  { id: 'url-bad-escape-user', what: 'bad %-escape in the source user', expect: [2], args: A(), env: { SRC_USER: 'u%G1' } },
-  { id: 'url-bad-escape-pw', what: 'bad %-escape in the target password', expect: [2], args: A(), env: { TGT_PW: 'pw%' } },
-  { id: 'url-unknown-param-src', what: 'unknown source query parameter', expect: [2], args: A(), env: { SRC_Q: 'frobnicate=1' } },
-  { id: 'url-unknown-param-tgt', what: 'unknown target query parameter', expect: [2], args: A(), env: { TGT_Q: 'sslmod=require' } },
-  { id: 'url-src-mysql-scheme', what: 'source with a mysql:// scheme', expect: [2], args: A(), env: { SRC_SCHEME: 'mysql' } },
-  { id: 'url-tgt-pg-scheme', what: 'target with a postgres:// scheme', expect: [2], args: A(), env: { TGT_SCHEME: 'postgres' } },
+  {
+    id: 'url-bad-escape-db',
+    what: 'bad %-escape in the target database',
+    expect: [2],
+    args: A(),
+    env: { TGT_DB: 'db%zz' },
+  },
+  {
+    id: 'url-bad-escape-user',
+    what: 'bad %-escape in the source user',
+    expect: [2],
+    args: A(),
+    env: { SRC_USER: 'u%G1' },
+  },
+  {
+    id: 'url-bad-escape-pw',
+    what: 'bad %-escape in the target password',
+    expect: [2],
+    args: A(),
+    env: { TGT_PW: 'pw%' },
+  },
+  {
+    id: 'url-unknown-param-src',
+    what: 'unknown source query parameter',
+    expect: [2],
+    args: A(),
+    env: { SRC_Q: 'frobnicate=1' },
+  },
+  {
+    id: 'url-unknown-param-tgt',
+    what: 'unknown target query parameter',
+    expect: [2],
+    args: A(),
+    env: { TGT_Q: 'sslmod=require' },
+  },
+  {
+    id: 'url-src-mysql-scheme',
+    what: 'source with a mysql:// scheme',
+    expect: [2],
+    args: A(),
+    env: { SRC_SCHEME: 'mysql' },
+  },
+  {
+    id: 'url-tgt-pg-scheme',
+    what: 'target with a postgres:// scheme',
+    expect: [2],
+    args: A(),
+    env: { TGT_SCHEME: 'postgres' },
+  },
   { id: 'url-sslmode-bogus', what: 'sslmode=bogus', expect: [2], args: A(), env: { SRC_Q: 'sslmode=bogus' } },
-  { id: 'url-sslrootcert-missing', what: 'sslrootcert file missing', expect: [2, 32], args: A(), env: { TGT_Q: 'sslmode=verify-full&sslrootcert=/nonexistent/ca.pem' } },
-  { id: 'url-ipv6-closed', what: 'IPv6 literal [::1] with nothing listening', expect: [32], args: A(), env: { SRC_HOST: '[::1]' } },
-  { id: 'url-src-closed-port', what: 'source port with nothing listening', expect: [32], args: A(), env: { SRC_PORT: 'CLOSED' } },
-  { id: 'url-tgt-closed-port', what: 'target port with nothing listening', expect: [32], args: A(), env: { TGT_PORT: 'CLOSED' } },
-  { id: 'url-src-wrong-pw', what: 'wrong source password', expect: [32], args: A(), env: { SRC_PW: 'wrong-password' } },
-  { id: 'url-tgt-wrong-pw', what: 'wrong target password', expect: [32], args: A(), env: { TGT_PW: 'wrong-password' } },
-  { id: 'url-src-unknown-db', what: 'source database that does not exist', expect: [32], args: A(), env: { SRC_DB: 'rel_nosuch_db' } },
-  { id: 'url-tgt-unknown-db', what: 'target database that does not exist', expect: [32], args: A(), env: { TGT_DB: 'rel_nosuch_db' } },
-  { id: 'url-src-unknown-user', what: 'source user that does not exist', expect: [32], args: A(), env: { SRC_USER: 'nosuchuser' } },
+  {
+    id: 'url-sslrootcert-missing',
+    what: 'sslrootcert file missing',
+    expect: [2, 32],
+    args: A(),
+    env: { TGT_Q: 'sslmode=verify-full&sslrootcert=/nonexistent/ca.pem' },
+  },
+  {
+    id: 'url-ipv6-closed',
+    what: 'IPv6 literal [::1] with nothing listening',
+    expect: [32],
+    args: A(),
+    env: { SRC_HOST: '[::1]' },
+  },
+  {
+    id: 'url-src-closed-port',
+    what: 'source port with nothing listening',
+    expect: [32],
+    args: A(),
+    env: { SRC_PORT: 'CLOSED' },
+  },
+  {
+    id: 'url-tgt-closed-port',
+    what: 'target port with nothing listening',
+    expect: [32],
+    args: A(),
+    env: { TGT_PORT: 'CLOSED' },
+  },
+  {
+    id: 'url-src-wrong-pw',
+    what: 'wrong source password',
+    expect: [32],
+    args: A(),
+    env: { SRC_PW: 'wrong-password' },
+  },
+  {
+    id: 'url-tgt-wrong-pw',
+    what: 'wrong target password',
+    expect: [32],
+    args: A(),
+    env: { TGT_PW: 'wrong-password' },
+  },
+  {
+    id: 'url-src-unknown-db',
+    what: 'source database that does not exist',
+    expect: [32],
+    args: A(),
+    env: { SRC_DB: 'rel_nosuch_db' },
+  },
+  {
+    id: 'url-tgt-unknown-db',
+    what: 'target database that does not exist',
+    expect: [32],
+    args: A(),
+    env: { TGT_DB: 'rel_nosuch_db' },
+  },
+  {
+    id: 'url-src-unknown-user',
+    what: 'source user that does not exist',
+    expect: [32],
+    args: A(),
+    env: { SRC_USER: 'nosuchuser' },
+  },
   // Config file typos: CONFIG_INVALID.
-  { id: 'cfg-unknown-key', what: 'unknown top-level key', expect: [2], args: A(...CFG), config: 'wrokers: 2\n' },
-  { id: 'cfg-unknown-migrate-key', what: 'unknown migrate key', expect: [2], args: A(...CFG), config: 'migrate:\n  wrkers: 2\n' },
-  { id: 'cfg-wrong-type', what: 'workers: two', expect: [2], args: A(...CFG), config: 'migrate:\n  workers: two\n' },
+  {
+    id: 'cfg-unknown-key',
+    what: 'unknown top-level key',
+    expect: [2],
+    args: A(...CFG),
+    config: 'wrokers: 2\n',
+  },
+  {
+    id: 'cfg-unknown-migrate-key',
+    what: 'unknown migrate key',
+    expect: [2],
+    args: A(...CFG),
+    config: 'migrate:\n  wrkers: 2\n',
+  },
+  {
+    id: 'cfg-wrong-type',
+    what: 'workers: two',
+    expect: [2],
+    args: A(...CFG),
+    config: 'migrate:\n  workers: two\n',
+  },
   { id: 'cfg-bad-yaml', what: 'invalid YAML', expect: [2], args: A(...CFG), config: 'migrate: [\n' },
-  { id: 'cfg-columns-no-column', what: 'columns override naming no column', expect: [2], args: A(...CFG), config: 'columns:\n  public.t.nosuch: { type: text }\n' },
-  { id: 'cfg-rename-no-table', what: 'rename of a table that does not exist', expect: [2], args: A(...CFG), config: 'rename:\n  public.nosuch: other\n' },
-  { id: 'cfg-retry-0', what: 'retry.maxAttempts: 0', expect: [2], args: A(...CFG), config: 'migrate:\n  retry:\n    maxAttempts: 0\n' },
-  { id: 'cfg-stall-0', what: 'stallSeconds: 0', expect: [2], args: A(...CFG), config: 'migrate:\n  stallSeconds: 0\n' },
-  { id: 'cfg-rename-long', what: 'rename to a 65-character name', expect: [2], args: A(...CFG), config: `rename:\n  public.t: ${'n'.repeat(65)}\n` },
-  { id: 'cfg-schemamap-bad', what: 'schemaMap to an unknown schema', expect: [2], args: A(...CFG), config: 'schemaMap:\n  nosuch: rel_other\n' },
+  {
+    id: 'cfg-columns-no-column',
+    what: 'columns override naming no column',
+    expect: [2],
+    args: A(...CFG),
+    config: 'columns:\n  public.t.nosuch: { type: text }\n',
+  },
+  {
+    id: 'cfg-rename-no-table',
+    what: 'rename of a table that does not exist',
+    expect: [2],
+    args: A(...CFG),
+    config: 'rename:\n  public.nosuch: other\n',
+  },
+  {
+    id: 'cfg-retry-0',
+    what: 'retry.maxAttempts: 0',
+    expect: [2],
+    args: A(...CFG),
+    config: 'migrate:\n  retry:\n    maxAttempts: 0\n',
+  },
+  {
+    id: 'cfg-stall-0',
+    what: 'stallSeconds: 0',
+    expect: [2],
+    args: A(...CFG),
+    config: 'migrate:\n  stallSeconds: 0\n',
+  },
+  {
+    id: 'cfg-rename-long',
+    what: 'rename to a 65-character name',
+    expect: [2],
+    args: A(...CFG),
+    config: `rename:\n  public.t: ${'n'.repeat(65)}\n`,
+  },
+  {
+    id: 'cfg-schemamap-bad',
+    what: 'schemaMap to an unknown schema',
+    expect: [2],
+    args: A(...CFG),
+    config: 'schemaMap:\n  nosuch: rel_other\n',
+  },
   // Hostile names and values.
   {
     id: 'name-hostile',
     what: 'names with backtick, quote, semicolon, --, spaces and reserved words',
     expect: [0],
     args: A('--verify', 'full'),
-    source: `CREATE TABLE "we`+'`'+`ird;--""t" ("order" int PRIMARY KEY, "sel`+'`'+`ect" text, "a b" text, "key" int);
-             INSERT INTO "we`+'`'+`ird;--""t" SELECT g, 'x' || g || '''; DROP TABLE t; --', E'tab\\t', g FROM generate_series(1,20) g;`,
+    source:
+      `CREATE TABLE "we` +
+      '`' +
+      `ird;--""t" ("order" int PRIMARY KEY, "sel` +
+      '`' +
+      `ect" text, "a b" text, "key" int);
+             INSERT INTO "we` +
+      '`' +
+      `ird;--""t" SELECT g, 'x' || g || '''; DROP TABLE t; --', E'tab\\t', g FROM generate_series(1,20) g;`,
   },
-  { id: 'name-case-columns', what: 'columns "a" and "A"', expect: [64], args: A(), source: 'CREATE TABLE t (id int PRIMARY KEY, a int, "A" int);' },
-  { id: 'name-emoji', what: 'a table named with an emoji', expect: [0, 64], args: A(), source: 'CREATE TABLE "t😀" (id int PRIMARY KEY);' },
-  { id: 'name-state-runs', what: 'a source table named _pg2my_runs', expect: [64], args: A(), source: 'CREATE TABLE _pg2my_runs (id int PRIMARY KEY);' },
-  { id: 'name-state-chunks', what: 'a source table named _pg2my_chunks', expect: [64], args: A(), source: 'CREATE TABLE _pg2my_chunks (id int PRIMARY KEY);' },
-  { id: 'val-year-10000', what: 'timestamp in year 10000', expect: [8, 64], args: A(), source: "CREATE TABLE t (id int PRIMARY KEY, ts timestamp); INSERT INTO t VALUES (1, '10000-01-01');" },
-  { id: 'val-infinity', what: "timestamp 'infinity'", expect: [8, 64], args: A(), source: "CREATE TABLE t (id int PRIMARY KEY, ts timestamp); INSERT INTO t VALUES (1, 'infinity');" },
-  { id: 'val-bc', what: 'a BC date', expect: [8, 64], args: A(), source: "CREATE TABLE t (id int PRIMARY KEY, d date); INSERT INTO t VALUES (1, '0044-03-15 BC');" },
-  { id: 'val-numeric-nan', what: "numeric 'NaN'", expect: [8, 64], args: A(), source: "CREATE TABLE t (id int PRIMARY KEY, n numeric); INSERT INTO t VALUES (1, 'NaN');" },
-  { id: 'val-float-nan', what: "float8 'NaN'", expect: [8, 64], args: A(), source: "CREATE TABLE t (id int PRIMARY KEY, f float8); INSERT INTO t VALUES (1, 'NaN');" },
-  { id: 'val-array-bounds', what: "array '[0:1]={5,6}'", expect: [8, 64], args: A(), source: "CREATE TABLE t (id int PRIMARY KEY, a int[]); INSERT INTO t VALUES (1, '[0:1]={5,6}');" },
-  { id: 'val-numeric-70', what: 'numeric(70,0)', expect: [64], args: A(), source: 'CREATE TABLE t (id int PRIMARY KEY, n numeric(70,0)); INSERT INTO t VALUES (1, 1);' },
+  {
+    id: 'name-case-columns',
+    what: 'columns "a" and "A"',
+    expect: [64],
+    args: A(),
+    source: 'CREATE TABLE t (id int PRIMARY KEY, a int, "A" int);',
+  },
+  {
+    id: 'name-emoji',
+    what: 'a table named with an emoji',
+    expect: [0, 64],
+    args: A(),
+    source: 'CREATE TABLE "t😀" (id int PRIMARY KEY);',
+  },
+  {
+    id: 'name-state-runs',
+    what: 'a source table named _pg2my_runs',
+    expect: [64],
+    args: A(),
+    source: 'CREATE TABLE _pg2my_runs (id int PRIMARY KEY);',
+  },
+  {
+    id: 'name-state-chunks',
+    what: 'a source table named _pg2my_chunks',
+    expect: [64],
+    args: A(),
+    source: 'CREATE TABLE _pg2my_chunks (id int PRIMARY KEY);',
+  },
+  {
+    id: 'val-year-10000',
+    what: 'timestamp in year 10000',
+    expect: [8, 64],
+    args: A(),
+    source: "CREATE TABLE t (id int PRIMARY KEY, ts timestamp); INSERT INTO t VALUES (1, '10000-01-01');",
+  },
+  {
+    id: 'val-infinity',
+    what: "timestamp 'infinity'",
+    expect: [8, 64],
+    args: A(),
+    source: "CREATE TABLE t (id int PRIMARY KEY, ts timestamp); INSERT INTO t VALUES (1, 'infinity');",
+  },
+  {
+    id: 'val-bc',
+    what: 'a BC date',
+    expect: [8, 64],
+    args: A(),
+    source: "CREATE TABLE t (id int PRIMARY KEY, d date); INSERT INTO t VALUES (1, '0044-03-15 BC');",
+  },
+  {
+    id: 'val-numeric-nan',
+    what: "numeric 'NaN'",
+    expect: [8, 64],
+    args: A(),
+    source: "CREATE TABLE t (id int PRIMARY KEY, n numeric); INSERT INTO t VALUES (1, 'NaN');",
+  },
+  {
+    id: 'val-float-nan',
+    what: "float8 'NaN'",
+    expect: [8, 64],
+    args: A(),
+    source: "CREATE TABLE t (id int PRIMARY KEY, f float8); INSERT INTO t VALUES (1, 'NaN');",
+  },
+  {
+    id: 'val-array-bounds',
+    what: "array '[0:1]={5,6}'",
+    expect: [8, 64],
+    args: A(),
+    source: "CREATE TABLE t (id int PRIMARY KEY, a int[]); INSERT INTO t VALUES (1, '[0:1]={5,6}');",
+  },
+  {
+    id: 'val-numeric-70',
+    what: 'numeric(70,0)',
+    expect: [64],
+    args: A(),
+    source: 'CREATE TABLE t (id int PRIMARY KEY, n numeric(70,0)); INSERT INTO t VALUES (1, 1);',
+  },
   {
     id: 'val-trailing-space-unique',
     what: "'x' and 'x ' in a UNIQUE column",
     expect: [0],
     args: A('--verify', 'full'),
-    source: "CREATE TABLE t (id int PRIMARY KEY, s varchar(10) UNIQUE); INSERT INTO t VALUES (1, 'x'), (2, 'x '), (3, 'X');",
+    source:
+      "CREATE TABLE t (id int PRIMARY KEY, s varchar(10) UNIQUE); INSERT INTO t VALUES (1, 'x'), (2, 'x '), (3, 'X');",
   },
   {
     id: 'val-hostile-values',
@@ -167,11 +406,39 @@ export const INPUT_CASES: readonly InputCase[] = [
     sourceAdmin: 'CREATE TABLE hidden (id int PRIMARY KEY); REVOKE ALL ON hidden FROM PUBLIC;',
     targetTablesAfter: '',
   },
-  { id: 'priv-no-create', what: 'no CREATE on the target', expect: [32], args: A(), targetUser: { name: 'rel_nocreate', grants: 'SELECT, INSERT, UPDATE, DELETE, ALTER, INDEX, DROP' }, targetTablesAfter: '' },
-  { id: 'priv-no-insert', what: 'no INSERT on the target', expect: [32], args: A(), targetUser: { name: 'rel_noinsert', grants: 'SELECT, CREATE, UPDATE, DELETE, ALTER, INDEX, DROP' }, targetTablesAfter: '' },
-  { id: 'priv-no-alter', what: 'no ALTER on the target', expect: [32], args: A(), targetUser: { name: 'rel_noalter', grants: 'SELECT, CREATE, INSERT, UPDATE, DELETE, INDEX, DROP' }, targetTablesAfter: '' },
+  {
+    id: 'priv-no-create',
+    what: 'no CREATE on the target',
+    expect: [32],
+    args: A(),
+    targetUser: { name: 'rel_nocreate', grants: 'SELECT, INSERT, UPDATE, DELETE, ALTER, INDEX, DROP' },
+    targetTablesAfter: '',
+  },
+  {
+    id: 'priv-no-insert',
+    what: 'no INSERT on the target',
+    expect: [32],
+    args: A(),
+    targetUser: { name: 'rel_noinsert', grants: 'SELECT, CREATE, UPDATE, DELETE, ALTER, INDEX, DROP' },
+    targetTablesAfter: '',
+  },
+  {
+    id: 'priv-no-alter',
+    what: 'no ALTER on the target',
+    expect: [32],
+    args: A(),
+    targetUser: { name: 'rel_noalter', grants: 'SELECT, CREATE, INSERT, UPDATE, DELETE, INDEX, DROP' },
+    targetTablesAfter: '',
+  },
   // Target states.
-  { id: 'state-not-empty', what: 'target holds a foreign table', expect: [64], args: A(), target: 'CREATE TABLE DB.foreign_t (x int); INSERT INTO DB.foreign_t VALUES (1);', targetTablesAfter: 'foreign_t' },
+  {
+    id: 'state-not-empty',
+    what: 'target holds a foreign table',
+    expect: [64],
+    args: A(),
+    target: 'CREATE TABLE DB.foreign_t (x int); INSERT INTO DB.foreign_t VALUES (1);',
+    targetTablesAfter: 'foreign_t',
+  },
   {
     id: 'state-restart-refused',
     what: '--restart after a finished run with an extra table in the target',
@@ -188,8 +455,20 @@ export const INPUT_CASES: readonly InputCase[] = [
     config: 'rename:\n  public.t: t_renamed\n',
     before: [A('--verify', 'none')],
   },
-  { id: 'state-verify-mismatch', what: 'verify after a value changed on the target', expect: [16], args: ['verify', '--source', 'S', '--target', 'T'], before: [A(), ['CHANGE']] },
-  { id: 'state-dry-run', what: '--dry-run writes nothing', expect: [0], args: A('--dry-run'), targetTablesAfter: '' },
+  {
+    id: 'state-verify-mismatch',
+    what: 'verify after a value changed on the target',
+    expect: [16],
+    args: ['verify', '--source', 'S', '--target', 'T'],
+    before: [A(), ['CHANGE']],
+  },
+  {
+    id: 'state-dry-run',
+    what: '--dry-run writes nothing',
+    expect: [0],
+    args: A('--dry-run'),
+    targetTablesAfter: '',
+  },
 ];
 
 const q = (s: string) => s.replaceAll("'", "''");
@@ -286,7 +565,8 @@ export async function runInputCase(ctx: InputContext, c: InputCase, n: number): 
   outputs.push(r.stdout, r.stderr);
   const problems: string[] = [];
   if (r.hung) problems.push('hung (killed by the watchdog)');
-  if (!c.expect.includes(r.code ?? -1)) problems.push(`exit ${r.code ?? r.signal}, documented ${c.expect.join(' or ')}`);
+  if (!c.expect.includes(r.code ?? -1))
+    problems.push(`exit ${r.code ?? r.signal}, documented ${c.expect.join(' or ')}`);
   if (/\n\s+at .+\(.+:\d+:\d+\)/.test(r.stderr)) problems.push('stack trace on stderr');
   if (c.targetTablesAfter !== undefined) {
     const m = await mysql.createConnection(s.myAdminUrl());
@@ -299,7 +579,8 @@ export async function runInputCase(ctx: InputContext, c: InputCase, n: number): 
         .map((x) => String(x.t))
         .sort()
         .join(',');
-      if (got !== c.targetTablesAfter) problems.push(`target tables after: [${got}], expected [${c.targetTablesAfter}]`);
+      if (got !== c.targetTablesAfter)
+        problems.push(`target tables after: [${got}], expected [${c.targetTablesAfter}]`);
     } finally {
       await m.end();
     }

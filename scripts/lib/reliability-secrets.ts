@@ -63,7 +63,8 @@ export async function runSecretChannels(
       ? `postgres://${s.appUser}@127.0.0.1:${s.pgPort}/${db}`
       : `mysql://${s.appUser}@127.0.0.1:${s.myPort}/${db}`;
   const withPw = (u: string, pw: string) => u.replace('@127.0.0.1', `:${pw}@127.0.0.1`);
-  const channels: { name: string; src: string; tgt: string; env: Record<string, string>; cfg?: string }[] = [];
+  const channels: { name: string; src: string; tgt: string; env: Record<string, string>; cfg?: string }[] =
+    [];
   const mk = (name: string, f: (db: string) => Omit<(typeof channels)[number], 'name'>) => {
     const db = `rel_secret_${channels.length}`;
     channels.push({ name, ...f(db) });

@@ -5,7 +5,16 @@
 // Passwords are the scorecard's canaries; the app users are not superusers (so max_connections bites).
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -78,10 +87,7 @@ function pidAlive(pid: number): boolean {
 
 function children(pid: number): number[] {
   const r = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
-  return r.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map(Number);
+  return r.stdout.split('\n').filter(Boolean).map(Number);
 }
 
 async function waitPort(port: number, ms: number, alive: () => boolean): Promise<void> {
@@ -262,7 +268,8 @@ export async function startPrivateServers(opts: {
     appUser,
     pgPassword: opts.pgPassword,
     myPassword: opts.myPassword,
-    pgAdminUrl: (db = 'postgres') => `postgres://postgres:${enc(opts.pgPassword)}@${HOST}:${pgPort}/${enc(db)}`,
+    pgAdminUrl: (db = 'postgres') =>
+      `postgres://postgres:${enc(opts.pgPassword)}@${HOST}:${pgPort}/${enc(db)}`,
     myAdminUrl: (db) => `mysql://root:${enc(opts.myPassword)}@${HOST}:${myPort}/${db ? enc(db) : ''}`,
     killPg,
     startPg,
