@@ -3,8 +3,8 @@
 // session runs in UTC with ISO date and interval styles and hex bytea, and a client 'error' event never
 // crashes the process. Connection errors are MigrationErrors that name user@host:port/db, never a password.
 
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { readCaFile, tlsRefusedHint } from '../../config/tls-files.js';
 import { type ConnectionSpec, describe } from '../../config/urls.js';
 import { MigrationError } from '../../errors.js';
 
@@ -34,9 +34,14 @@ export interface SourceConnectOptions {
   readonly statementTimeoutMs?: number;
 }
 
+/**
+ * TLS options. verify-full leaves the identity check to node's tls with `host` set by pg, so an IP host is
+ * checked against the certificate's IP entries and a DNS host against its DNS names (measured, see
+ * test/integration/tls-verify.test.ts). A CA file that cannot be read is CONFIG_INVALID naming it.
+ */
 function tlsConfig(spec: ConnectionSpec): pg.ClientConfig['ssl'] {
   if (spec.tls === 'disable') return false;
-  const ca = spec.caFile ? readFileSync(spec.caFile, 'utf8') : undefined;
+  const ca = readCaFile(spec);
   if (spec.tls === 'require') return { rejectUnauthorized: false };
   if (spec.tls === 'verify-ca')
     return { rejectUnauthorized: true, ...(ca ? { ca } : {}), checkServerIdentity: () => undefined };
@@ -91,6 +96,7 @@ export async function connectSource(
         retryable: code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || /timeout/i.test(reason),
         hint:
           HINTS[code] ??
+          tlsRefusedHint(code) ??
           (/timeout/i.test(reason)
             ? 'The server did not answer in time (--connect-timeout).'
             : 'Check the source URL.'),

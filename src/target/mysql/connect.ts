@@ -2,10 +2,13 @@
 // server's flavour. Invariants: every session runs with strict sql_mode, time_zone '+00:00' and utf8mb4;
 // values come back as strings (BIGINT, DECIMAL, DATETIME, JSON), never lossy JS numbers or Dates; the
 // server can never make the client read a local file (no connection-level infile factory); a connection
-// 'error' event never crashes the process; errors name user@host:port/db and never the password.
+// 'error' event never crashes the process; errors name user@host:port/db and never the password;
+// under verify-full the server certificate matches the URL's host (IP or DNS name) before credentials go out.
 
-import { readFileSync } from 'node:fs';
-import mysql from 'mysql2/promise';
+import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
+import mysqlCore from 'mysql2';
+import type mysql from 'mysql2/promise';
+import { readCaFile, tlsRefusedHint } from '../../config/tls-files.js';
 import { type ConnectionSpec, describe } from '../../config/urls.js';
 import { type DialectName, dialectForVersion } from '../../dialect/capabilities.js';
 import { MigrationError } from '../../errors.js';
@@ -28,12 +31,71 @@ export interface TargetSession {
   readonly localInfile: boolean;
 }
 
+/**
+ * mysql2 TLS options. The chain (CA, dates) is checked by node's tls (rejectUnauthorized); the host name is
+ * NOT left to mysql2's verifyIdentity: for an IP host mysql2 passes no servername, and node then checks the
+ * certificate against 'localhost' (measured: a DNS:localhost certificate passed for 127.0.0.1, and an
+ * IP:127.0.0.1 one failed). verify-full checks the identity itself instead, in openVerified() below.
+ */
 function tlsConfig(spec: ConnectionSpec): mysql.ConnectionOptions['ssl'] {
   if (spec.tls === 'disable') return undefined;
-  const ca = spec.caFile ? readFileSync(spec.caFile, 'utf8') : undefined;
+  const ca = readCaFile(spec);
   if (spec.tls === 'require') return { rejectUnauthorized: false };
-  // mysql2 checks the host name only with verifyIdentity: true (observed: off by default).
-  return { rejectUnauthorized: true, verifyIdentity: spec.tls === 'verify-full', ...(ca ? { ca } : {}) };
+  return { rejectUnauthorized: true, verifyIdentity: false, ...(ca ? { ca } : {}) };
+}
+
+/** The part of mysql2's core connection that verify-full hooks: startTLS(onSecure) and the TLS stream. */
+interface CoreTls {
+  startTLS(onSecure: (err?: Error) => void): void;
+  stream: unknown;
+}
+
+/** The URL's host against the peer certificate; an Error when it does not match or there is none. */
+function identityError(host: string, stream: unknown): Error | undefined {
+  const peer = (stream as Partial<TLSSocket>).getPeerCertificate?.(true) as PeerCertificate | undefined;
+  if (!peer || Object.keys(peer).length === 0) return new Error('the server sent no certificate');
+  return checkServerIdentity(host, peer);
+}
+
+/**
+ * Open a mysql2 connection. Under verify-full, mysql2's startTLS is wrapped so that the certificate is
+ * checked against spec.host when the TLS handshake completes and before mysql2 sends the credentials
+ * (ClientHandshake calls sendCredentials only from startTLS's callback without an error); a mismatch
+ * ends the handshake with the tls error. If a mysql2 upgrade bypassed the hook, `verified` stays false and
+ * the connection is closed before any query.
+ */
+async function openVerified(
+  spec: ConnectionSpec,
+  options: mysql.ConnectionOptions,
+): Promise<mysql.Connection> {
+  const core = mysqlCore.createConnection(options);
+  let verified = false;
+  if (spec.tls === 'verify-full') {
+    const hooked = core as unknown as CoreTls;
+    const startTLS = hooked.startTLS;
+    if (typeof startTLS !== 'function') {
+      core.destroy();
+      throw new Error('mysql2 has no startTLS to hook: cannot verify the server identity');
+    }
+    hooked.startTLS = function (this: CoreTls, onSecure) {
+      startTLS.call(this, (err) => {
+        if (err) return onSecure(err);
+        const bad = identityError(spec.host, this.stream);
+        if (bad) return onSecure(bad);
+        verified = true;
+        onSecure();
+      });
+    };
+  }
+  await new Promise<void>((resolve, reject) => {
+    core.once('connect', () => resolve());
+    core.once('error', reject);
+  });
+  if (spec.tls === 'verify-full' && !verified) {
+    core.destroy();
+    throw new Error('the server identity was not verified (mysql2 did not run the TLS hook)');
+  }
+  return core.promise();
 }
 
 /** mysql2 options for a spec. JSON columns come back as their text; dates, decimals and bigints as strings. */
@@ -77,7 +139,7 @@ export async function connectTarget(
 ): Promise<TargetSession> {
   let conn: mysql.Connection | undefined;
   try {
-    conn = await mysql.createConnection(targetConnectionOptions(spec, opts));
+    conn = await openVerified(spec, targetConnectionOptions(spec, opts));
     // mysql2 emits 'error' on the underlying connection when the server goes away while idle.
     (conn as unknown as { connection: { on(ev: string, f: () => void): void } }).connection.on(
       'error',
@@ -110,7 +172,7 @@ export async function connectTarget(
       {
         details: { target: describe(spec), code },
         retryable: code === 'ECONNREFUSED' || code === 'ETIMEDOUT',
-        hint: HINTS[code] ?? 'Check the target URL.',
+        hint: HINTS[code] ?? tlsRefusedHint(code) ?? 'Check the target URL.',
         cause: e,
       },
     );
