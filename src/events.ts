@@ -11,7 +11,8 @@ export type RunStep =
   | 'sequences'
   | 'verify'
   | 'assess'
-  | 'schema';
+  | 'schema'
+  | 'backup';
 
 export interface RunEvent {
   readonly runId: string;

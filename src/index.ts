@@ -10,5 +10,7 @@ export { ERROR_CODES, type ErrorCode, MigrationError, exitCodeFor, isMigrationEr
 export type { EventSink, RunEvent } from './events.js';
 export type { DdlOp, MigrationPlan, TablePlan } from './plan/model.js';
 export { buildPlan } from './plan/plan.js';
+export type { BackupManifest, RestoreCheck, TableSum } from './backup/manifest.js';
+export { type BackupResult, type RunBackupOptions, runBackup } from './pipeline/backup.js';
 export { planFromSource, runSchema, type SchemaResult } from './pipeline/schema.js';
 export { renderOp, renderScript } from './target/mysql/render-ddl.js';
