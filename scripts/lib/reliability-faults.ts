@@ -305,8 +305,12 @@ export async function runEpisode(
     PG2MY_TARGET_PASSWORD: ctx.servers.myPassword,
   };
   let finalOk = false;
-  for (let i = 0; i < plan.length + extra && !finalOk; i++) {
-    const faults = plan[i] ?? [];
+  // Faults a run did not reach because it ended early (a defect, or a resumable stop) move on to the next
+  // run, so one early failure does not hide the rest of the plan; at most MAX_RUNS runs per episode.
+  let carry: Fault[] = [];
+  const MAX_RUNS = plan.length + extra + 4;
+  for (let i = 0; (i < plan.length + extra || carry.length > 0) && i < MAX_RUNS && !finalOk; i++) {
+    const faults = [...carry, ...(plan[i] ?? [])];
     const mine: FaultOutcome[] = faults.map((f) => ({
       kind: f.kind,
       phase: f.phase,
@@ -332,6 +336,7 @@ export async function runEpisode(
             if (d !== null) {
               o.injected = true;
               o.detail = d;
+              marks.set(o, progress);
             } else if (f.kind === 'tool-sigkill') killedByUs = false;
           } catch (e) {
             o.injected = true;
@@ -340,7 +345,12 @@ export async function runEpisode(
         })(),
       );
     };
+    // Progress events seen so far, and the count when each fault was over: a fault after which the run
+    // still made progress (a chunk, a step) was survived even if a later fault then ended the run.
+    let progress = 0;
+    const marks = new Map<FaultOutcome, number>();
     const onEvent = (e: RunEvent, child: ChildProcess) => {
+      if (e.event === 'chunk.copied' || e.event === 'step.started' || e.event === 'step.finished') progress++;
       if (e.event === 'chunk.retried' || e.event === 'control.reconnect') {
         const m = `${e.msg ?? ''} ${JSON.stringify(e.data ?? {})}`;
         if (/deadlock|1213/i.test(m)) seen.deadlock++;
@@ -379,11 +389,13 @@ export async function runEpisode(
         (r.code === 2 && /ALREADY_RUNNING/.test(r.stderr)));
     for (const o of mine) {
       if (!o.injected) continue;
-      o.survived = fine;
+      o.survived = fine || (!r.hung && progress > (marks.get(o) ?? progress));
       o.resumed = fine && r.code !== 0 && !(killedByUs && r.signal === 'SIGKILL');
     }
     if (!fine) {
-      const hit = mine.filter((o) => o.injected).map((o) => `${o.kind}@${o.phase} (${o.detail})`);
+      const hit = mine
+        .filter((o) => o.injected && !o.survived)
+        .map((o) => `${o.kind}@${o.phase} (${o.detail})`);
       defects.push(
         `${name} run ${i + 1}: ${label} after faults [${hit.join('; ') || 'none'}]: ${tail(
           r.stderr
@@ -395,6 +407,8 @@ export async function runEpisode(
     }
     if (r.code === 2 && /ALREADY_RUNNING/.test(r.stderr)) await sleep(500);
     finalOk = r.code === 0 && !r.hung;
+    carry = finalOk ? [] : faults.filter((_, k) => !mine[k]!.injected);
+    for (const o of mine.filter((x) => !x.injected)) if (!finalOk) outcomes.splice(outcomes.indexOf(o), 1);
   }
   let lost = 0;
   let duplicated = 0;
