@@ -31,6 +31,7 @@ export const RISK_IDS = {
   DATE_INFINITE: 'Infinite dates or timestamps',
   NUMERIC_OUT_OF_RANGE: 'Numbers that do not fit the mapped DECIMAL',
   NUMERIC_SPECIAL_VALUE: 'NaN or Infinity in a numeric or floating-point column',
+  FLOAT_NEGATIVE_ZERO: '-0 in a real or double column, which MariaDB stores as 0',
   STRING_TOO_LONG: 'Strings longer than the mapped column',
   NUL_CHARACTER: 'NUL characters the target type cannot hold',
   ARRAY_LOWER_BOUND: 'Arrays whose lower bound is not 1',

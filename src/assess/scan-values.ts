@@ -188,6 +188,23 @@ function checksFor(tp: TablePlan, table: Table, types: Map<string, TargetType>, 
                 text: 'Carry the column as text, or replace the values in PostgreSQL (e.g. by NULL).',
               },
       });
+    if (
+      !st.array &&
+      (st.name === 'float4' || st.name === 'float8') &&
+      dialect.name === 'mariadb' &&
+      ['FLOAT', 'DOUBLE', 'REAL'].includes(tn)
+    )
+      add({
+        check: { kind: 'negative-zero', column },
+        id: 'FLOAT_NEGATIVE_ZERO',
+        severity: 'medium',
+        what: '-0 values',
+        impact: `MariaDB stores every zero of ${tn} as 0 (measured on 10.11): these values become 0, and verify reports each such row as different.`,
+        mitigation: () => ({
+          ...override('varchar(40)'),
+          text: 'Carry the column as text (keeps -0), or set these values to 0 in PostgreSQL if the sign does not matter.',
+        }),
+      });
     const binaryLimit = BLOB_BYTES[tn] ?? (['VARBINARY', 'BINARY'].includes(tn) ? tt.args?.[0] : undefined);
     const limit = CHAR_LIMITED.has(tn)
       ? tt.args?.[0]

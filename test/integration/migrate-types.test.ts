@@ -13,6 +13,7 @@ import { exitCodeFor, isMigrationError } from '../../src/errors.js';
 import { silentSink } from '../../src/events.js';
 import { runMigrate } from '../../src/pipeline/migrate.js';
 import { runVerify } from '../../src/pipeline/verify.js';
+import { assess, risk } from '../helpers/assess.js';
 import { oracleCompare } from '../helpers/oracle.js';
 import { freshMysqlDatabase, freshPgDatabase } from '../helpers/servers.js';
 import { testTargets } from '../helpers/targets.js';
@@ -508,5 +509,38 @@ for (const target of testTargets()) {
       assert.equal(d!.onlySource.length, lost ? 2 : 0, `oracle (${loadMethod})`);
       if (lost) assert.deepEqual(d!.onlySource, ['["1","-0","-0"]', '["3","-0","1.5"]']);
     }
+
+    // assess says so before the copy (MariaDB only), and its advice keeps -0 as PostgreSQL's text.
+    const adviceTarget = await target.fresh(`${db}_text`);
+    const report = await assess(source, adviceTarget);
+    const found = report.risks.filter((x) => x.id === 'FLOAT_NEGATIVE_ZERO');
+    if (target.dialect !== 'mariadb') return assert.deepEqual(found, []);
+    assert.deepEqual(
+      found.map((x) => [x.blastRadius.column, x.blastRadius.rows]),
+      [
+        ['f4', 2],
+        ['f8', 1],
+      ],
+    );
+    const columns: Record<string, { type: string }> = {};
+    for (const x of found) {
+      const m = /^columns\.(.+)\.type: (.+)$/.exec(
+        risk(report, x.id, 'public.z', x.blastRadius.column).config ?? '',
+      );
+      assert.ok(m, `assess advises a column type: ${x.config}`);
+      columns[m[1]!] = { type: m[2]! };
+    }
+    const r = await runMigrate({
+      config: parseConfig({ source, target: adviceTarget, columns }),
+      runId: `${db}_text`,
+      sink: silentSink,
+    });
+    assert.equal(r.verify?.identical, true);
+    const my = await mysql.createConnection(adviceTarget);
+    const [rows] = await my.query<mysql.RowDataPacket[]>('SELECT f4, f8 FROM z WHERE id = 1');
+    await my.end();
+    assert.deepEqual([rows[0]!.f4, rows[0]!.f8], ['-0', '-0']);
+    for (const x of await oracleCompare(source, adviceTarget, r.plan))
+      assert.deepEqual(x, { ...x, targetRows: x.sourceRows, onlySource: [], onlyTarget: [] }, x.table);
   });
 }

@@ -133,6 +133,7 @@ export type ValueCheck =
       readonly scale: number;
     }
   | { readonly kind: 'special'; readonly column: string; readonly numeric: boolean }
+  | { readonly kind: 'negative-zero'; readonly column: string }
   /** Transported text longer than `limit` characters or bytes; `as` says how the value travels. */
   | {
       readonly kind: 'too-long';
@@ -197,6 +198,9 @@ export function checkCondition(c: ValueCheck, versionNum: number): string {
     }
     case 'special':
       return c.numeric && !numInf ? `(${col} = 'NaN')` : `(${col} IN ('NaN', 'Infinity', '-Infinity'))`;
+    case 'negative-zero':
+      // -0 = 0 in SQL; only the text shows the sign.
+      return `(${col} = 0 AND ${col}::text LIKE '-%')`;
     case 'too-long':
       return `(${valueExpr(c)} > ${c.limit})`;
     case 'nul':
