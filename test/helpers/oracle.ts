@@ -99,8 +99,12 @@ function canonicalJson(s: string, num: (literal: string) => string): string {
   const fail = (): never => {
     throw new Error(`oracle: not JSON at offset ${i}: ${s.slice(0, 80)}`);
   };
+  // Sticky regexes read at offset i without copying the rest of the document.
+  const STR = /"[^"\\]*(?:\\.[^"\\]*)*"/sy;
+  const ATOM = /true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
   const str = (): string => {
-    const m = /^"(?:[^"\\]|\\.)*"/s.exec(s.slice(i));
+    STR.lastIndex = i;
+    const m = STR.exec(s);
     if (!m) return fail();
     i += m[0].length;
     return JSON.stringify(JSON.parse(m[0]) as string);
@@ -144,7 +148,8 @@ function canonicalJson(s: string, num: (literal: string) => string): string {
       return `[${items.join(',')}]`;
     }
     if (ch === '"') return str();
-    const m = /^(?:true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(s.slice(i));
+    ATOM.lastIndex = i;
+    const m = ATOM.exec(s);
     if (!m) return fail();
     i += m[0].length;
     return /^[-\d]/.test(m[0]) ? num(m[0]) : m[0];
