@@ -23,7 +23,10 @@ export function parseClientVersion(output: string): PgVersion | undefined {
 
 /** From `server_version_num` (150018 → 15, 90624 → 9.6) and `server_version` text. */
 export function serverVersion(versionNum: number, text: string): PgVersion {
-  const major = versionNum >= 100000 ? Math.floor(versionNum / 10000) : Math.floor(versionNum / 100) / 100;
+  const major =
+    versionNum >= 100000
+      ? Math.floor(versionNum / 10000)
+      : Number(`${Math.floor(versionNum / 10000)}.${Math.floor(versionNum / 100) % 100}`);
   return { major, text: text.split(' ')[0] ?? text };
 }
 

@@ -37,6 +37,13 @@ const RULES: readonly { folder: string; allow: readonly string[]; forbidPackages
   { folder: 'plan/', allow: ['plan/', 'catalog/', 'dialect/', 'errors.ts', 'pkg:node:crypto'] },
   { folder: 'report/', allow: ['report/', 'events.ts', 'errors.ts'] },
   { folder: 'runtime/', allow: ['runtime/', 'errors.ts', 'pkg:node:'] },
+  // backup/: pure (manifest, checksum SQL, versions, client argv/env) except run-*.ts, its process/file edge.
+  {
+    folder: 'backup/run-',
+    allow: ['backup/', 'config/urls.ts', 'errors.ts', 'pkg:node:'],
+    forbidPackages: ['pkg:pg', 'pkg:mysql2'],
+  },
+  { folder: 'backup/', allow: ['backup/', 'config/urls.ts', 'errors.ts'] },
   {
     folder: 'copy/',
     allow: [
@@ -102,7 +109,7 @@ test('imports point one way (pure core, I/O at the edges)', () => {
         problems.push(`${rel} imports ${imp}: ${rule.folder} may import only ${rule.allow.join(', ')}`);
       if (
         imp.startsWith('pkg:') &&
-        ['catalog/', 'dialect/', 'plan/', 'report/'].includes(rule.folder) &&
+        ['catalog/', 'dialect/', 'plan/', 'report/', 'backup/'].includes(rule.folder) &&
         !rule.allow.some((a) => imp.startsWith(a))
       ) {
         problems.push(`${rel} imports ${imp}: ${rule.folder} is pure and may not import packages`);
