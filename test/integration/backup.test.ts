@@ -140,6 +140,47 @@ test('a dump damaged in the middle fails the restore check loudly; the scratch d
   assert.equal(await databaseExists(scratchName(runId)), false);
 });
 
+test('a dump that restores but holds one changed value fails the compare, naming the table', async () => {
+  // A valid dump of a database that differs from the source in one value of one row (same row counts):
+  // pg_restore succeeds, so only the per-table content checksum can catch it.
+  const other = await freshPgDatabase(
+    'it_backup_other',
+    `${RAILS}\nUPDATE operators SET sign_in_count = sign_in_count + 1 WHERE id = 3;`,
+  );
+  const otherOut = join(mkdtempSync(join(tmpdir(), 'pg2my-backup-')), 'bk');
+  const good = await runBackup({
+    config: parseConfig({ source: other }),
+    runId: 'it-backup-other',
+    outDir: otherOut,
+  });
+  const source = await freshPgDatabase('it_backup_swapped', RAILS);
+  const out = join(mkdtempSync(join(tmpdir(), 'pg2my-backup-')), 'bk');
+  const runId = 'it-backup-swapped';
+  await assert.rejects(
+    runBackup({
+      config: parseConfig({ source }),
+      runId,
+      outDir: out,
+      afterDump: (file) => writeFileSync(file, readFileSync(good.dumpPath)),
+    }),
+    (e: unknown) => {
+      assert.ok(isMigrationError(e));
+      assert.equal(e.code, 'BACKUP_FAILED');
+      assert.match(
+        e.message,
+        /restore check \(compare\): public\.operators: content checksum differs \(20 rows on both sides\)$/,
+      );
+      return true;
+    },
+  );
+  const m = JSON.parse(readFileSync(join(out, 'backup.json'), 'utf8'));
+  assert.deepEqual(m.restoreCheck.problems, [
+    'public.operators: content checksum differs (20 rows on both sides)',
+  ]);
+  assert.equal(m.restoreCheck.stage, 'compare');
+  assert.equal(await databaseExists(scratchName(runId)), false);
+});
+
 test('missing pg_dump (--pg-bin /nonexistent) is a clear PREFLIGHT_FAILED, and nothing is written', async () => {
   const source = await freshPgDatabase('it_backup_missing', 'CREATE TABLE t (id int PRIMARY KEY);');
   const { password } = splitPassword(source);
