@@ -406,8 +406,15 @@ test(`every type round-trips with its edge values (fast-check, seed ${SEED})`, a
       const source = await freshPgDatabase(db, SCHEMA);
       await loadRows(source, [...EDGE_ROWS, ...rows]);
       const target = await freshMysqlDatabase(db);
-      const config = parseConfig({ source, target, migrate: { initialChunkRows: 13, maxChunkRows: 40 } });
+      // Both load paths: LOAD DATA, then the INSERT fallback, alternately.
+      const loadMethod = run % 2 === 1 ? 'load-data' : 'insert';
+      const config = parseConfig({
+        source,
+        target,
+        migrate: { loadMethod, initialChunkRows: 13, maxChunkRows: 40 },
+      });
       const r = await runMigrate({ config, runId: db, sink: silentSink });
+      assert.equal(r.loadMethod, loadMethod);
       assert.equal(r.verify?.identical, true, "pg2my's own verify");
       for (const d of await oracleCompare(source, target, r.plan))
         assert.deepEqual(d, { ...d, targetRows: d.sourceRows, onlySource: [], onlyTarget: [] }, d.table);
