@@ -146,7 +146,7 @@ test('round trip for random rows and random splits (fast-check)', () => {
           if (st.rows > 1) assert.ok(st.bytes <= batchBytes, 'multi-row ≤ batch');
       },
     ),
-    { numRuns: 300 },
+    { numRuns: 150 },
   );
 });
 
