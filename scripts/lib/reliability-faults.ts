@@ -165,6 +165,16 @@ async function inject(
           await c.query('INSERT INTO rel_scratch.ballast (n) SELECT seq FROM rel_scratch.seq_1_to_20000');
         }
         const locked: string[] = [];
+        if (f.kind === 'deadlock') {
+          // Lock the checkpoint table first: a lane that has written a chunk's rows then waits for its
+          // checkpoint row, holding its row locks; our scan of the data tables below then waits for those
+          // rows — a cycle InnoDB breaks by rolling back the lighter transaction, the tool's.
+          try {
+            await c.query(`SELECT COUNT(*) FROM \`${targetDb}\`._pg2my_chunks FOR UPDATE`);
+            locked.push('_pg2my_chunks');
+          } catch {}
+          await sleep(300);
+        }
         for (const t of tables) {
           try {
             await c.query(
@@ -521,7 +531,7 @@ export function faultMatrix(
   }
   // Network faults (fault proxy): several per run, spread over the steps.
   const net: FaultKind[] = ['pg-tcp-reset', 'my-tcp-reset', 'pg-stall', 'my-stall', 'latency'];
-  for (let e = 0; e < (full ? 26 : 1); e++) {
+  for (let e = 0; e < (full ? 28 : 1); e++) {
     const phases: Phase[] = full
       ? ['preflight', 'key-ranges', 'copy', 'copy', 'copy', 'post-data', 'sequences', 'verify']
       : ['key-ranges', 'copy', 'verify'];

@@ -175,13 +175,25 @@ export async function startPrivateServers(opts: {
       return null;
     }
   };
+  let killed: number[] = [];
   const startPg = async () => {
-    asPg(join(bin, 'pg_ctl'), ['start', '-D', pgData, '-l', pgLog, '-w', '-t', '60', '-s']);
+    // After a kill -9 the backends may still be exiting; pg_ctl refuses while they hold shared memory.
+    for (let i = 0; i < 100 && killed.some(pidAlive); i++) await sleep(50);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        asPg(join(bin, 'pg_ctl'), ['start', '-D', pgData, '-l', pgLog, '-w', '-t', '60', '-s']);
+        return;
+      } catch (e) {
+        if (attempt >= 10) throw e;
+        await sleep(300);
+      }
+    }
   };
   const killPg = () => {
     const p = pgPid();
     if (p === null) return;
     const kids = children(p);
+    killed = [p, ...kids];
     process.kill(p, 'SIGKILL');
     for (const k of kids) {
       try {
