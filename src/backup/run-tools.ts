@@ -31,14 +31,21 @@ const STDERR_KEEP = 8192;
 /** Control characters and undecodable bytes (a damaged archive's contents in an error) become `?`. */
 const printable = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/g, '?');
 
-/** Run a client tool; PREFLIGHT_FAILED naming the path when it cannot be started. */
+/**
+ * Run a client tool; PREFLIGHT_FAILED naming the path when it cannot be started. When `signal` aborts, the
+ * child gets SIGTERM and the promise rejects with the signal's reason once the child has exited.
+ */
 export function runTool(
   path: string,
   args: readonly string[],
   env: Record<string, string>,
+  signal?: AbortSignal,
 ): Promise<ToolRun> {
+  signal?.throwIfAborted();
   return new Promise((resolve, reject) => {
     const child = spawn(path, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const onAbort = () => child.kill('SIGTERM');
+    signal?.addEventListener('abort', onAbort, { once: true });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -58,14 +65,17 @@ export function runTool(
         ),
       ),
     );
-    child.on('close', (code, signal) =>
-      resolve({
-        code,
-        signal,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: printable(redactText(err.trim())),
-      }),
-    );
+    child.on('close', (code, sig) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (signal?.aborted) reject(signal.reason);
+      else
+        resolve({
+          code,
+          signal: sig,
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: printable(redactText(err.trim())),
+        });
+    });
   });
 }
 

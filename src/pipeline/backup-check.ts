@@ -25,12 +25,13 @@ export type BackupEmit = (
   data?: Record<string, unknown>,
 ) => void;
 
-/** The per-table sums of the database `client` is connected to, inside its current transaction. */
-export async function tableSums(client: SourceClient, onTable?: (t: TableSum) => void): Promise<TableSum[]> {
+/** Sums of every table of the database `client` is on (in its current transaction); checks `signal` per table. */
+export async function tableSums(client: SourceClient, signal?: AbortSignal): Promise<TableSum[]> {
   await client.query(CHECKSUM_SESSION_SQL);
   const tables = await client.query<{ schema: string; name: string }>(BACKUP_TABLES_SQL);
   const out: TableSum[] = [];
   for (const t of tables.rows) {
+    signal?.throwIfAborted();
     const r = await client.query<{ rows: string; hi: string; lo: string }>(
       tableChecksumSql(t.schema, t.name),
     );
@@ -41,7 +42,6 @@ export async function tableSums(client: SourceClient, onTable?: (t: TableSum) =>
       checksum: checksumText(row.hi, row.lo),
     };
     out.push(sum);
-    onTable?.(sum);
   }
   return out;
 }
@@ -82,6 +82,7 @@ export async function checkRestore(a: {
   sourceSums: readonly TableSum[];
   connectTimeoutMs: number;
   emit: BackupEmit;
+  signal?: AbortSignal;
 }): Promise<RestoreCheck> {
   const t0 = Date.now();
   const name = scratchName(a.runId);
@@ -97,7 +98,7 @@ export async function checkRestore(a: {
   const adminDb = a.scratch.database ?? 'postgres';
   const env = pgClientEnv(a.scratch, adminDb, process.env, a.connectTimeoutMs);
 
-  const list = await runTool(a.pgRestorePath, pgRestoreListArgs(a.dumpPath), env);
+  const list = await runTool(a.pgRestorePath, pgRestoreListArgs(a.dumpPath), env, a.signal);
   if (list.code !== 0) return failed('list', [`pg_restore --list: ${toolFailed(list)}`]);
   const listEntries = list.stdout.split('\n').filter((l) => l.trim() !== '' && !l.startsWith(';')).length;
   a.emit('backup.list', 'info', `pg_restore --list: ${listEntries} entries`, { entries: listEntries });
@@ -123,7 +124,7 @@ export async function checkRestore(a: {
     try {
       const argv = pgRestoreArgs(a.dumpPath, name);
       a.emit('backup.spawn', 'debug', `${a.pgRestorePath} ${argv.join(' ')}`, { tool: 'pg_restore', argv });
-      const restored = await runTool(a.pgRestorePath, argv, { ...env, PGDATABASE: name });
+      const restored = await runTool(a.pgRestorePath, argv, { ...env, PGDATABASE: name }, a.signal);
       if (restored.code !== 0)
         return failed('restore', [`pg_restore into ${name}: ${toolFailed(restored)}`], listEntries);
       a.emit('backup.restored', 'info', `restored into ${name}`);
@@ -133,7 +134,7 @@ export async function checkRestore(a: {
       );
       let sums: TableSum[];
       try {
-        sums = await tableSums(copy);
+        sums = await tableSums(copy, a.signal);
       } finally {
         await copy.end().catch(() => {});
       }
@@ -158,15 +159,21 @@ export async function checkRestore(a: {
         ms: Date.now() - t0,
       };
     } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${pgIdent(name)} WITH (FORCE)`).then(
-        () => a.emit('backup.scratch-dropped', 'info', `scratch database ${name} dropped`),
-        (e: unknown) =>
-          a.emit(
-            'backup.scratch-left',
-            'error',
-            `could not drop the scratch database ${name}: ${e instanceof Error ? e.message : String(e)}; drop it by hand`,
-          ),
-      );
+      // WITH (FORCE) ends sessions still on it (PostgreSQL 13+); older servers say 42601 and get the plain form.
+      await admin
+        .query(`DROP DATABASE IF EXISTS ${pgIdent(name)} WITH (FORCE)`)
+        .catch((e: { code?: string }) =>
+          e.code === '42601' ? admin.query(`DROP DATABASE IF EXISTS ${pgIdent(name)}`) : Promise.reject(e),
+        )
+        .then(
+          () => a.emit('backup.scratch-dropped', 'info', `scratch database ${name} dropped`),
+          (e: unknown) =>
+            a.emit(
+              'backup.scratch-left',
+              'error',
+              `could not drop the scratch database ${name}: ${e instanceof Error ? e.message : String(e)}; drop it by hand`,
+            ),
+        );
     }
   } finally {
     await admin.end().catch(() => {});

@@ -36,6 +36,8 @@ export interface RunBackupOptions {
   readonly scratch?: string;
   /** Called after pg_dump wrote the file and before it is hashed and checked (tests damage it here). */
   readonly afterDump?: (dumpPath: string) => void | Promise<void>;
+  /** Aborting kills the running pg_dump/pg_restore, drops the scratch database and rejects with the reason. */
+  readonly signal?: AbortSignal;
 }
 
 export interface BackupResult {
@@ -117,7 +119,11 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupResult> {
       pgDumpPath,
       argv,
       pgClientEnv(spec, database, process.env, config.connectTimeoutMs),
-    );
+      opts.signal,
+    ).catch((e: unknown) => {
+      rmSync(dumpPath, { force: true });
+      throw e;
+    });
     if (dumped.code !== 0) {
       rmSync(dumpPath, { force: true });
       throw new MigrationError(
@@ -132,7 +138,7 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupResult> {
       );
     }
     emit('backup.dumped', 'info', `pg_dump wrote ${statSync(dumpPath).size} bytes in ${Date.now() - t0} ms`);
-    sourceSums = await tableSums(source);
+    sourceSums = await tableSums(source, opts.signal);
     createSql = await scratchCreateSql(source, scratchName(runId));
     await source.query('COMMIT');
     emit('backup.sums', 'info', `source: ${sourceSums.length} tables summed at the dump's snapshot`);
@@ -141,6 +147,7 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupResult> {
   }
 
   await opts.afterDump?.(dumpPath);
+  opts.signal?.throwIfAborted();
   const sizeBytes = statSync(dumpPath).size;
   const sha256 = await sha256File(dumpPath);
 
@@ -157,6 +164,7 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupResult> {
       sourceSums,
       connectTimeoutMs: config.connectTimeoutMs,
       emit,
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
   } catch (e) {
     thrown = e;

@@ -4,6 +4,7 @@
 // never reaches the children's argv (/proc/<pid>/cmdline, recorded by wrapper scripts), any output or file.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -245,4 +246,29 @@ test('canary: the password is in no argv (/proc/<pid>/cmdline), output or writte
   ])
     assert.ok(!text.includes(password), 'password leaked');
   assert.ok(!readFileSync(join(out, 'backup.dump')).includes(Buffer.from(password)), 'password in the dump');
+});
+
+test('SIGTERM during the restore: pg_restore is stopped, the scratch database dropped, exit 4', async () => {
+  const source = await freshPgDatabase('it_backup_sigterm', RAILS);
+  // The wrapper signals pg2my (its parent) before the restore starts; the kernel delivers that signal
+  // before the child can exit, so pg2my always sees it while the restore step runs.
+  const bin = mkdtempSync(join(tmpdir(), 'pg2my-termbin-'));
+  const real = (tool: string) =>
+    execFileSync('sh', ['-c', `command -v ${tool}`])
+      .toString()
+      .trim();
+  writeFileSync(join(bin, 'pg_dump'), `#!/bin/sh\nexec "${real('pg_dump')}" "$@"\n`);
+  writeFileSync(
+    join(bin, 'pg_restore'),
+    `#!/bin/sh\ncase "$*" in *--exit-on-error*) kill -TERM $PPID ;; esac\nexec "${real('pg_restore')}" "$@"\n`,
+  );
+  for (const tool of ['pg_dump', 'pg_restore']) chmodSync(join(bin, tool), 0o755);
+  const out = join(mkdtempSync(join(tmpdir(), 'pg2my-backup-')), 'bk');
+  const r = await runCli(['backup', '--pg-bin', bin, '--out', out], { source });
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stderr, /INTERRUPTED: stopped by SIGTERM/);
+  const m = JSON.parse(readFileSync(join(out, 'backup.json'), 'utf8'));
+  assert.equal(m.restoreCheck.ok, false);
+  assert.deepEqual(m.restoreCheck.problems, ['stopped by SIGTERM']);
+  assert.equal(await databaseExists(scratchName(m.runId)), false);
 });

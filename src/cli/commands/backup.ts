@@ -4,10 +4,10 @@
 
 import type { Command } from 'commander';
 import { redactText } from '../../config/urls.js';
-import { ERROR_CODES } from '../../errors.js';
+import { ERROR_CODES, MigrationError } from '../../errors.js';
 import type { EventSink } from '../../events.js';
 import { runBackup } from '../../pipeline/backup.js';
-import { addConnectionFlags, configFromFlags, newRunId, out, runAction } from '../common.js';
+import { addConnectionFlags, configFromFlags, err, newRunId, out, runAction } from '../common.js';
 
 const HELP = `
 What it does, in order:
@@ -41,9 +41,9 @@ Examples:
   pg2my backup -s … --out ./bk --scratch postgres://admin@scratch-host/postgres
 `;
 
-/** Progress lines on stderr, only when a person is watching. */
+/** Progress lines on stderr when a person is watching; errors (a scratch database left behind) always. */
 const progress: EventSink = (e) => {
-  if (process.stderr.isTTY && e.level !== 'debug')
+  if ((process.stderr.isTTY && e.level !== 'debug') || e.level === 'error')
     process.stderr.write(`${redactText(`pg2my: backup: ${e.msg}`)}\n`);
 };
 
@@ -66,13 +66,28 @@ export function register(program: Command): void {
       runAction(async () => {
         const config = configFromFlags(flags);
         const runId = newRunId();
+        // First signal: stop the tool that runs, drop the scratch database, exit 4. Second: exit at once.
+        const abort = new AbortController();
+        const stop = (sig: string) => () => {
+          if (abort.signal.aborted) process.exit(ERROR_CODES.INTERRUPTED.exit);
+          err(`pg2my: ${sig}: stopping; the scratch database is dropped before exit.`);
+          abort.abort(new MigrationError('INTERRUPTED', `stopped by ${sig}`));
+        };
+        const onInt = stop('SIGINT');
+        const onTerm = stop('SIGTERM');
+        process.on('SIGINT', onInt);
+        process.on('SIGTERM', onTerm);
         const r = await runBackup({
           config,
           runId,
+          signal: abort.signal,
           sink: progress,
           outDir: typeof flags.out === 'string' ? flags.out : `pg2my-backup-${runId}`,
           ...(typeof flags.pgBin === 'string' ? { pgBin: flags.pgBin } : {}),
           ...(typeof flags.scratch === 'string' ? { scratch: flags.scratch } : {}),
+        }).finally(() => {
+          process.off('SIGINT', onInt);
+          process.off('SIGTERM', onTerm);
         });
         const m = r.manifest;
         if (flags.format === 'json') {
