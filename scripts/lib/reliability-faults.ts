@@ -356,11 +356,11 @@ export async function runEpisode(
       );
     };
     // Progress events seen so far, and the count when each fault was over: a fault after which the run
-    // still made progress (a chunk, a step) was survived even if a later fault then ended the run.
+    // still made progress (a chunk copied, a later step started) was survived even if a later fault then ended the run.
     let progress = 0;
     const marks = new Map<FaultOutcome, number>();
     const onEvent = (e: RunEvent, child: ChildProcess) => {
-      if (e.event === 'chunk.copied' || e.event === 'step.started' || e.event === 'step.finished') progress++;
+      if (e.event === 'chunk.copied' || e.event === 'step.started') progress++;
       if (e.event === 'chunk.retried' || e.event === 'control.reconnect') {
         const m = `${e.msg ?? ''} ${JSON.stringify(e.data ?? {})}`;
         if (/deadlock|1213/i.test(m)) seen.deadlock++;
@@ -521,13 +521,13 @@ export function faultMatrix(
     early.sort(() => random() - 0.5);
     episodes.push({ name: `sigkill_${e}`, plan: [...early, ...late].map((x) => [x]) });
   }
-  // Server kill -9 and restart: one per spawn, both servers, every phase.
-  const allPhases = [...PHASES];
+  // Server kill -9 and restart: both servers, every step, in one run (what it does not reach moves on).
   for (let e = 0; e < (full ? 4 : 1); e++) {
-    const plan: Fault[][] = [];
-    for (let k = 0; k < (full ? 6 : 2); k++)
-      plan.push([f(k % 2 === 0 ? 'pg-kill-restart' : 'my-kill-restart', full ? allPhases[k % 6]! : 'copy')]);
-    episodes.push({ name: `srvkill_${e}`, plan });
+    const phases: Phase[] = full ? [...PHASES] : ['copy', 'post-data'];
+    episodes.push({
+      name: `srvkill_${e}`,
+      plan: [phases.map((p, k) => f((k + e) % 2 === 0 ? 'pg-kill-restart' : 'my-kill-restart', p))],
+    });
   }
   // Network faults (fault proxy): several per run, spread over the steps.
   const net: FaultKind[] = ['pg-tcp-reset', 'my-tcp-reset', 'pg-stall', 'my-stall', 'latency'];
