@@ -17,7 +17,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * the hard gates (rows, secrets) and the bad-input line always fail the test.
  */
 const OPEN_FAULT_DEFECTS =
-  'open pg2my defects: a reset/server kill in preflight exits 255 (read ECONNRESET); a reset in verify exits 16; a reconnect refused at post-data exits 32 or 255';
+  'open pg2my defects (issue 11 note): a connection lost outside the copy is not retried — in preflight it exits 255 (read ECONNRESET) or 32, in post-data 64 PREFLIGHT_FAILED ("the target refused adding index …: read ECONNRESET"), in verify 16 VERIFY_MISMATCH (tables "error")';
 
 let run: Promise<{ code: number | null; stdout: string; stderr: string }> | undefined;
 function slice(): Promise<{ code: number | null; stdout: string; stderr: string }> {
