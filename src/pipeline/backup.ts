@@ -67,19 +67,7 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupResult> {
   const dir = opts.outDir;
   const dumpPath = join(dir, DUMP_FILE);
   const manifestPath = join(dir, MANIFEST_FILE);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
-  } catch (e) {
-    throw new MigrationError(
-      'CONFIG_INVALID',
-      `Cannot create the backup directory ${dir}: ${e instanceof Error ? e.message : String(e)}`,
-      {
-        hint: 'Check that its parent exists and is writable, or choose another --out.',
-        cause: e,
-      },
-    );
-  }
+  // An existing backup is refused before anything runs; the directory is made once the server is known good.
   for (const f of [dumpPath, manifestPath])
     if (existsSync(f))
       throw new MigrationError('CONFIG_INVALID', `${f} already exists; a backup is never overwritten.`, {
@@ -110,6 +98,19 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupResult> {
       },
     );
 
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      chmodSync(dir, 0o700);
+    } catch (e) {
+      throw new MigrationError(
+        'CONFIG_INVALID',
+        `Cannot create the backup directory ${dir}: ${e instanceof Error ? e.message : String(e)}`,
+        {
+          hint: 'Check that its parent exists and is writable, or choose another --out.',
+          cause: e,
+        },
+      );
+    }
     // Created 0600 before pg_dump opens it (pg_dump truncates, the mode stays).
     closeSync(openSync(dumpPath, 'wx', 0o600));
     const argv = pgDumpArgs(dumpPath, row.snap);

@@ -42,8 +42,11 @@ async function pgQuery<T extends pg.QueryResultRow>(url: string, sql: string, pa
 async function sourceCounts(url: string): Promise<Map<string, number>> {
   const tables = await pgQuery<{ s: string; n: string }>(
     url,
+    // A partitioned table holds no rows of its own: its partitions are listed (and counted) instead.
     `SELECT schemaname AS s, tablename AS n FROM pg_tables
-      WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
+      WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+        AND (quote_ident(schemaname) || '.' || quote_ident(tablename))::regclass NOT IN
+            (SELECT partrelid FROM pg_partitioned_table) ORDER BY 1, 2`,
   );
   const out = new Map<string, number>();
   for (const t of tables) {
@@ -61,53 +64,57 @@ async function databaseExists(name: string): Promise<boolean> {
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-test('backup of a Rails-like database: restore check passes, manifest matches the dump and the source', async () => {
-  const source = await freshPgDatabase('it_backup_rails', RAILS);
-  const { password } = splitPassword(source);
-  const out = join(mkdtempSync(join(tmpdir(), 'pg2my-backup-')), 'bk');
-  const events: RunEvent[] = [];
-  const runId = 'it-backup-rails';
-  const r = await runBackup({
-    config: parseConfig({ source }),
-    runId,
-    sink: (e) => events.push(e),
-    outDir: out,
-  });
+for (const fixture of ['rails', 'kitchen-sink'] as const)
+  test(`backup of the ${fixture} sample: restore check passes, manifest matches the dump and the source`, async () => {
+    const source = await freshPgDatabase(
+      `it_backup_${fixture.replace('-', '_')}`,
+      readFileSync(new URL(`../fixtures/sql/${fixture}.sql`, import.meta.url), 'utf8'),
+    );
+    const { password } = splitPassword(source);
+    const out = join(mkdtempSync(join(tmpdir(), 'pg2my-backup-')), 'bk');
+    const events: RunEvent[] = [];
+    const runId = `it-backup-${fixture}`;
+    const r = await runBackup({
+      config: parseConfig({ source }),
+      runId,
+      sink: (e) => events.push(e),
+      outDir: out,
+    });
 
-  const m = JSON.parse(readFileSync(r.manifestPath, 'utf8'));
-  assert.equal(m.restoreCheck.ok, true, JSON.stringify(m.restoreCheck));
-  assert.equal(m.restoreCheck.stage, 'done');
-  assert.ok(m.restoreCheck.listEntries > 0);
-  assert.equal(m.sha256, sha256(r.dumpPath), 'sha256 recomputed by the test');
-  assert.equal(m.sizeBytes, statSync(r.dumpPath).size);
-  assert.match(m.pgDump.version, /^\d+\.\d+/);
-  assert.match(m.source.serverVersion, /^\d+\.\d+/);
-  const counts = await sourceCounts(source);
-  assert.deepEqual(
-    new Map(m.tables.map((t: { table: string; rows: number }) => [t.table, t.rows])),
-    counts,
-    'tables and rows as counted by the test',
-  );
-  assert.ok([...counts.values()].some((n) => n > 0));
-  for (const t of m.tables) assert.match(t.checksum, /^md5sum128:-?\d+:-?\d+$/);
-  assert.equal(m.restoreCheck.tablesCompared, counts.size);
-  // Private files, no scratch database left behind.
-  assert.equal(statSync(out).mode & 0o777, 0o700);
-  assert.equal(statSync(r.dumpPath).mode & 0o777, 0o600);
-  assert.equal(statSync(r.manifestPath).mode & 0o777, 0o600);
-  assert.deepEqual(readdirSync(out).sort(), ['backup.dump', 'backup.json']);
-  assert.equal(await databaseExists(scratchName(runId)), false);
-  // Every event carries the run id; the argv handed to pg_dump / pg_restore holds no password.
-  assert.ok(events.every((e) => e.runId === runId && e.step === 'backup'));
-  const spawns = events.filter((e) => e.event === 'backup.spawn');
-  assert.deepEqual(
-    spawns.map((e) => e.data?.tool),
-    ['pg_dump', 'pg_restore'],
-  );
-  for (const e of spawns) assert.ok(!((e.data?.argv ?? []) as string[]).join(' ').includes(password));
-  assert.ok(!JSON.stringify(events).includes(password));
-  assert.ok(!readFileSync(r.manifestPath, 'utf8').includes(password));
-});
+    const m = JSON.parse(readFileSync(r.manifestPath, 'utf8'));
+    assert.equal(m.restoreCheck.ok, true, JSON.stringify(m.restoreCheck));
+    assert.equal(m.restoreCheck.stage, 'done');
+    assert.ok(m.restoreCheck.listEntries > 0);
+    assert.equal(m.sha256, sha256(r.dumpPath), 'sha256 recomputed by the test');
+    assert.equal(m.sizeBytes, statSync(r.dumpPath).size);
+    assert.match(m.pgDump.version, /^\d+\.\d+/);
+    assert.match(m.source.serverVersion, /^\d+\.\d+/);
+    const counts = await sourceCounts(source);
+    assert.deepEqual(
+      new Map(m.tables.map((t: { table: string; rows: number }) => [t.table, t.rows])),
+      counts,
+      'tables and rows as counted by the test',
+    );
+    assert.ok([...counts.values()].some((n) => n > 0));
+    for (const t of m.tables) assert.match(t.checksum, /^md5sum128:-?\d+:-?\d+$/);
+    assert.equal(m.restoreCheck.tablesCompared, counts.size);
+    // Private files, no scratch database left behind.
+    assert.equal(statSync(out).mode & 0o777, 0o700);
+    assert.equal(statSync(r.dumpPath).mode & 0o777, 0o600);
+    assert.equal(statSync(r.manifestPath).mode & 0o777, 0o600);
+    assert.deepEqual(readdirSync(out).sort(), ['backup.dump', 'backup.json']);
+    assert.equal(await databaseExists(scratchName(runId)), false);
+    // Every event carries the run id; the argv handed to pg_dump / pg_restore holds no password.
+    assert.ok(events.every((e) => e.runId === runId && e.step === 'backup'));
+    const spawns = events.filter((e) => e.event === 'backup.spawn');
+    assert.deepEqual(
+      spawns.map((e) => e.data?.tool),
+      ['pg_dump', 'pg_restore'],
+    );
+    for (const e of spawns) assert.ok(!((e.data?.argv ?? []) as string[]).join(' ').includes(password));
+    assert.ok(!JSON.stringify(events).includes(password));
+    assert.ok(!readFileSync(r.manifestPath, 'utf8').includes(password));
+  });
 
 test('a dump damaged in the middle fails the restore check loudly; the scratch database is gone', async () => {
   const source = await freshPgDatabase('it_backup_damaged', RAILS);
@@ -209,6 +216,7 @@ test('a pg_dump older than the server is PREFLIGHT_FAILED naming both versions',
     /PREFLIGHT_FAILED: pg_dump 9\.6\.24 .* older than the source server \(PostgreSQL \d+\.\d+\)/,
   );
   assert.match(r.stderr, /hint: Install the PostgreSQL \d+ client tools/);
+  assert.equal(existsSync(out), false, 'nothing written');
 });
 
 test('canary: the password is in no argv (/proc/<pid>/cmdline), output or written file of a CLI backup', async () => {
