@@ -51,4 +51,11 @@ test('the environment carries the connection; inherited PG* and PG2MY_* variable
     PGPASSWORD: 'canary-S3cret!',
   });
   assert.equal(pgClientEnv({ ...spec, password: undefined }, 'app', {}).PGPASSWORD, undefined);
+  // No CA file: libpq 16+ verifies against the system CAs, as pg2my itself does.
+  assert.equal(pgClientEnv({ ...spec, caFile: undefined }, 'app', {}, 5000, 16).PGSSLROOTCERT, 'system');
+  assert.equal(pgClientEnv({ ...spec, caFile: undefined }, 'app', {}, 5000, 15).PGSSLROOTCERT, undefined);
+  assert.equal(
+    pgClientEnv({ ...spec, caFile: undefined, tls: 'require' }, 'app', {}, 5000, 17).PGSSLROOTCERT,
+    undefined,
+  );
 });

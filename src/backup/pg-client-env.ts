@@ -4,12 +4,13 @@
 
 import type { ConnectionSpec } from '../config/urls.js';
 
-/** The child's environment: the parent's minus every PG* and PG2MY_* variable, plus the spec's. */
+/** The child's environment: the parent's minus every PG* and PG2MY_* variable, plus the spec's. `clientMajor`: the tool's major version. */
 export function pgClientEnv(
   spec: ConnectionSpec,
   database: string,
   parent: Readonly<Record<string, string | undefined>>,
   connectTimeoutMs = 5000,
+  clientMajor = 0,
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(parent))
@@ -21,7 +22,10 @@ export function pgClientEnv(
   env.PGAPPNAME = 'pg2my-backup';
   env.PGCONNECT_TIMEOUT = String(Math.max(2, Math.ceil(connectTimeoutMs / 1000)));
   env.PGSSLMODE = spec.tls;
+  // pg2my verifies against the system CAs when no CA file is given; libpq does so with `system` (16+),
+  // older clients fall back to ~/.postgresql/root.crt.
   if (spec.caFile) env.PGSSLROOTCERT = spec.caFile;
+  else if (spec.tls.startsWith('verify') && clientMajor >= 16) env.PGSSLROOTCERT = 'system';
   if (spec.password !== undefined) env.PGPASSWORD = spec.password;
   return env;
 }

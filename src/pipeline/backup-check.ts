@@ -83,6 +83,8 @@ export async function checkRestore(a: {
   connectTimeoutMs: number;
   emit: BackupEmit;
   signal?: AbortSignal;
+  /** pg_restore's major version (for the TLS root setting). */
+  clientMajor: number;
 }): Promise<RestoreCheck> {
   const t0 = Date.now();
   const name = scratchName(a.runId);
@@ -96,7 +98,7 @@ export async function checkRestore(a: {
     ms: Date.now() - t0,
   });
   const adminDb = a.scratch.database ?? 'postgres';
-  const env = pgClientEnv(a.scratch, adminDb, process.env, a.connectTimeoutMs);
+  const env = pgClientEnv(a.scratch, adminDb, process.env, a.connectTimeoutMs, a.clientMajor);
 
   const list = await runTool(a.pgRestorePath, pgRestoreListArgs(a.dumpPath), env, a.signal);
   if (list.code !== 0) return failed('list', [`pg_restore --list: ${toolFailed(list)}`]);

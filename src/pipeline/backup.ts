@@ -119,7 +119,7 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupResult> {
     const dumped = await runTool(
       pgDumpPath,
       argv,
-      pgClientEnv(spec, database, process.env, config.connectTimeoutMs),
+      pgClientEnv(spec, database, process.env, config.connectTimeoutMs, pgDump.major),
       opts.signal,
     ).catch((e: unknown) => {
       rmSync(dumpPath, { force: true });
@@ -164,6 +164,7 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupResult> {
       createSql,
       sourceSums,
       connectTimeoutMs: config.connectTimeoutMs,
+      clientMajor: pgRestore.major,
       emit,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });

@@ -280,3 +280,58 @@ test('SIGTERM during the restore: pg_restore is stopped, the scratch database dr
   assert.deepEqual(m.restoreCheck.problems, ['stopped by SIGTERM']);
   assert.equal(await databaseExists(scratchName(m.runId)), false);
 });
+
+test('a role without CREATEDB: PERMISSION_DENIED naming the scratch database and --scratch; --scratch passes', async () => {
+  const s = await testServers();
+  const role = 'it_backup_reader';
+  const rolePassword = 'it-backup-Reader-9f3b27c1';
+  const source = await freshPgDatabase(
+    'it_backup_nocreatedb',
+    `CREATE TABLE items (id int PRIMARY KEY, name text);
+     INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 50) g;`,
+  );
+  await pgQuery(s.pgUrl('postgres'), `DROP ROLE IF EXISTS ${role}`);
+  await pgQuery(s.pgUrl('postgres'), `CREATE ROLE ${role} LOGIN NOCREATEDB PASSWORD '${rolePassword}'`);
+  await pgQuery(source, `GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
+  const u = new URL(source);
+  u.username = role;
+  u.password = rolePassword;
+  const asReader = u.toString();
+
+  const out = join(mkdtempSync(join(tmpdir(), 'pg2my-backup-')), 'bk');
+  const denied = await runCli(['backup', '--out', out], { source: asReader });
+  assert.equal(denied.code, 32, denied.stderr);
+  assert.match(
+    denied.stderr,
+    /PERMISSION_DENIED: Cannot create the scratch database pg2my_scratch_\S+ on it_backup_reader@/,
+  );
+  assert.match(denied.stderr, /hint: .*CREATEDB.*--scratch/);
+  const m = JSON.parse(readFileSync(join(out, 'backup.json'), 'utf8'));
+  assert.equal(m.restoreCheck.ok, false);
+  assert.match(m.restoreCheck.problems[0], /Cannot create the scratch database/);
+
+  // The same backup with the scratch database on a server (here the same one) where an admin may create it.
+  const admin = splitPassword(s.pgUrl('postgres'));
+  const out2 = join(mkdtempSync(join(tmpdir(), 'pg2my-backup-')), 'bk');
+  const ok = await runCli(['backup', '--out', out2, '--scratch', admin.url], {
+    source: asReader,
+    env: { PG2MY_SCRATCH_PASSWORD: admin.password },
+  });
+  assert.equal(ok.code, 0, ok.stderr);
+  const m2 = JSON.parse(readFileSync(join(out2, 'backup.json'), 'utf8'));
+  assert.equal(m2.restoreCheck.ok, true);
+  assert.deepEqual(
+    m2.tables.map((t: { table: string; rows: number }) => [t.table, t.rows]),
+    [['public.items', 50]],
+  );
+  assert.equal(await databaseExists(m2.restoreCheck.scratchDatabase), false);
+  for (const text of [
+    denied.stdout,
+    denied.stderr,
+    ok.stdout,
+    ok.stderr,
+    readFileSync(join(out2, 'backup.json'), 'utf8'),
+  ])
+    for (const secret of [rolePassword, admin.password]) assert.ok(!text.includes(secret), 'password leaked');
+  await pgQuery(source, `REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${role}`);
+});
