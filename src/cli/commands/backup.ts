@@ -32,6 +32,7 @@ database (or use --scratch with a role that has it).
 Exit status:
   0    the dump was written and restores to a copy identical to the source
   ${ERROR_CODES.BACKUP_FAILED.exit}   BACKUP_FAILED: pg_dump failed, or the restore check failed (see backup.json)
+  ${ERROR_CODES.INTERRUPTED.exit}    INTERRUPTED: Ctrl-C or SIGTERM; the running tool was stopped and the scratch database dropped
   ${ERROR_CODES.PREFLIGHT_FAILED.exit}   PREFLIGHT_FAILED: pg_dump/pg_restore missing, or older than the server
   other see \`pg2my --help\`
 
@@ -64,6 +65,9 @@ export function register(program: Command): void {
     .addHelpText('after', HELP)
     .action((flags: Record<string, unknown>) =>
       runAction(async () => {
+        const format = String(flags.format);
+        if (format !== 'text' && format !== 'json')
+          throw new MigrationError('CONFIG_INVALID', `--format must be text or json (got ${format}).`);
         const config = configFromFlags(flags);
         const runId = newRunId();
         // First signal: stop the tool that runs, drop the scratch database, exit 4. Second: exit at once.
@@ -90,7 +94,7 @@ export function register(program: Command): void {
           process.off('SIGTERM', onTerm);
         });
         const m = r.manifest;
-        if (flags.format === 'json') {
+        if (format === 'json') {
           process.stdout.write(redactText(`${JSON.stringify(m, null, 2)}\n`));
           return 0;
         }
