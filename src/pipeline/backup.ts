@@ -56,6 +56,9 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupResult> {
   const spec = sourceSpec(config);
   const database = spec.database ?? 'postgres';
   const timeout = { connectTimeoutMs: config.connectTimeoutMs };
+  // A bad --scratch URL is refused before anything runs.
+  const scratch =
+    opts.scratch === undefined ? spec : parseConnectionUrl(opts.scratch, 'source', SCRATCH_PASSWORD_ENV);
   emit('backup.started', 'info', `backup of ${describe(spec)} into ${opts.outDir}`);
 
   // Tools first: a missing pg_dump is found before anything is created.
@@ -116,15 +119,25 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupResult> {
     const argv = pgDumpArgs(dumpPath, row.snap);
     emit('backup.spawn', 'debug', `${pgDumpPath} ${argv.join(' ')}`, { tool: 'pg_dump', argv });
     const t0 = Date.now();
-    const dumped = await runTool(
-      pgDumpPath,
-      argv,
-      pgClientEnv(spec, database, process.env, config.connectTimeoutMs, pgDump.major),
-      opts.signal,
-    ).catch((e: unknown) => {
-      rmSync(dumpPath, { force: true });
-      throw e;
-    });
+    // pg_dump and the source sums read the same snapshot at the same time; either failing stops the other.
+    const stopDump = new AbortController();
+    const dumpSignal = opts.signal ? AbortSignal.any([opts.signal, stopDump.signal]) : stopDump.signal;
+    const [dumped, sums] = await Promise.all([
+      runTool(
+        pgDumpPath,
+        argv,
+        pgClientEnv(spec, database, process.env, config.connectTimeoutMs, pgDump.major),
+        dumpSignal,
+      ).catch((e: unknown) => {
+        rmSync(dumpPath, { force: true });
+        throw e;
+      }),
+      tableSums(source, opts.signal).catch((e: unknown) => {
+        stopDump.abort(e);
+        throw e;
+      }),
+    ]);
+    sourceSums = sums;
     if (dumped.code !== 0) {
       rmSync(dumpPath, { force: true });
       throw new MigrationError(
@@ -139,7 +152,6 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupResult> {
       );
     }
     emit('backup.dumped', 'info', `pg_dump wrote ${statSync(dumpPath).size} bytes in ${Date.now() - t0} ms`);
-    sourceSums = await tableSums(source, opts.signal);
     createSql = await scratchCreateSql(source, scratchName(runId));
     await source.query('COMMIT');
     emit('backup.sums', 'info', `source: ${sourceSums.length} tables summed at the dump's snapshot`);
@@ -159,8 +171,7 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupResult> {
       runId,
       dumpPath,
       pgRestorePath,
-      scratch:
-        opts.scratch === undefined ? spec : parseConnectionUrl(opts.scratch, 'source', SCRATCH_PASSWORD_ENV),
+      scratch,
       createSql,
       sourceSums,
       connectTimeoutMs: config.connectTimeoutMs,
