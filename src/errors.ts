@@ -32,7 +32,8 @@ export const ERROR_CODES = {
   VERIFY_MISMATCH: { exit: 16, meaning: 'the target differs from the source' },
   BACKUP_FAILED: {
     exit: 16,
-    meaning: 'pg_dump failed, or its dump did not restore to a copy identical to the source; do not rely on it',
+    meaning:
+      'pg_dump failed, or its dump did not restore to a copy identical to the source; do not rely on it',
   },
   INTERNAL: { exit: 255, meaning: 'a bug in pg2my' },
 } as const satisfies Record<string, { exit: number; meaning: string }>;
