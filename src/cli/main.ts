@@ -16,7 +16,8 @@ const program = new Command('pg2my')
       '  pg2my assess  --source postgres://app@pg/app --target mysql://app@my/app   # what would break, before anything is written\n' +
       '  pg2my schema  --source … --target …            # review the MySQL DDL (add --apply to create it)\n' +
       '  pg2my migrate --source … --target …            # copy from one snapshot; run again to resume after a crash\n' +
-      '  pg2my verify  --source … --target …            # prove the target identical, or list the rows that differ\n\n' +
+      '  pg2my verify  --source … --target …            # prove the target identical, or list the rows that differ\n' +
+      '  pg2my backup  --source … --out DIR             # pg_dump of the source, proved by a restore (before the switch)\n\n' +
       'Passwords: put them in PG2MY_SOURCE_PASSWORD / PG2MY_TARGET_PASSWORD (or PGPASSWORD / MYSQL_PWD), not in flags.',
   )
   .version('0.1.0')
