@@ -156,6 +156,8 @@ export const DATA_REJECTED_SITES: Readonly<Record<string, readonly RejectionClas
       'json-number-out-of-range',
       'key-collision',
     ],
+    // tooLargeForInsert(): a row that cannot fit one INSERT under max_allowed_packet.
+    ['row-too-large'],
   ],
   // permanentError(): packet too large. Its other faults get their code from runtime/fault-kinds.ts, whose
   // DATA_REJECTED kinds the unit test walks through the classifiers' errnos and SQLSTATEs instead.
