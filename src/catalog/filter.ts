@@ -37,5 +37,11 @@ export function filterCatalog(
     });
     return fks.length === t.foreignKeys.length ? t : { ...t, foreignKeys: fks };
   });
-  return { ...catalog, tables, notConverted: [...catalog.notConverted, ...cut] };
+  const filteredOut = [
+    ...(catalog.filteredOut ?? []),
+    ...catalog.tables
+      .filter((t) => !keptNames.has(`${t.schema}.${t.name}`))
+      .map((t) => `${t.schema}.${t.name}`),
+  ];
+  return { ...catalog, tables, filteredOut, notConverted: [...catalog.notConverted, ...cut] };
 }

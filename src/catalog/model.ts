@@ -212,6 +212,8 @@ export interface Catalog {
   };
   readonly schemas: readonly string[];
   readonly tables: readonly Table[];
+  /** `schema.table` of the tables a --tables/--exclude filter left out of this run (config keys may name them). */
+  readonly filteredOut?: readonly string[];
   readonly sequences: readonly Sequence[];
   readonly enums: readonly EnumType[];
   readonly domains: readonly DomainType[];

@@ -352,12 +352,15 @@ function checkNameKeys(catalog: Catalog, o: PlanOptions): void {
       },
     );
   };
+  // A key naming a table that --tables/--exclude left out of this run is not a typo: it is for other runs.
+  const filtered = new Set(catalog.filteredOut ?? []);
   for (const k of Object.keys(o.rename ?? {}))
-    if (!tables.has(k)) throw unknown(`rename.${k}`, `table ${k}`, [...tables.keys()]);
+    if (!tables.has(k) && !filtered.has(k)) throw unknown(`rename.${k}`, `table ${k}`, [...tables.keys()]);
   // Every columns key (type, collation or name) must name a column: a typo would otherwise change nothing.
   for (const [k, v] of Object.entries(o.columns)) {
     const dot = k.lastIndexOf('.');
     const t = dot > 0 ? tables.get(k.slice(0, dot)) : undefined;
+    if (t === undefined && dot > 0 && filtered.has(k.slice(0, dot))) continue;
     if (!t?.columns.some((c) => c.name === k.slice(dot + 1))) {
       const all = catalog.tables.flatMap((x) => x.columns.map((c) => `${qualified(x)}.${c.name}`));
       throw unknown(
