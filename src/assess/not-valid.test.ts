@@ -10,6 +10,7 @@ import { DEFAULT_PLAN_OPTIONS } from '../plan/options.js';
 import { buildPlan } from '../plan/plan.js';
 import { notValidConstraints } from '../source/postgres/not-valid-counts.js';
 import { notValidRisks } from './not-valid.js';
+import { catalogTable } from '../../test/helpers/catalog-builders.js';
 
 const int4 = (name: string, over: Partial<Column> = {}): Column => ({
   name,
@@ -18,20 +19,8 @@ const int4 = (name: string, over: Partial<Column> = {}): Column => ({
   type: { name: 'int4', formatted: 'integer' },
   ...over,
 });
-const table = (name: string, columns: Column[], over: Partial<Table> = {}): Table => ({
-  schema: 'public',
-  name,
-  columns: columns.map((c, i) => ({ ...c, ordinal: i + 1 })),
-  primaryKey: { name: `${name}_pkey`, columns: ['id'] },
-  uniques: [],
-  indexes: [],
-  foreignKeys: [],
-  checks: [],
-  rowSecurity: false,
-  estimatedRows: 10,
-  totalBytes: 8192,
-  ...over,
-});
+const table = (name: string, columns: Column[], over: Partial<Table> = {}): Table =>
+  catalogTable(name, columns, { primaryKey: { name: `${name}_pkey`, columns: ['id'] }, ...over });
 const score = int4('score', {
   type: {
     name: 'int4',

@@ -11,6 +11,7 @@ import { tableRowBytes } from './index-bytes.js';
 import type { DdlOp, MigrationPlan } from './model.js';
 import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from './options.js';
 import { buildPlan, canonicalJson, keyPlan } from './plan.js';
+import { catalogTable } from '../../test/helpers/catalog-builders.js';
 
 const col = (
   name: string,
@@ -29,19 +30,7 @@ const id = (name = 'id', over: Partial<Column> = {}) =>
     { name: 'int8' },
     { nullable: false, identity: 'by default', sequence: { schema: 'public', name: `${name}_seq` }, ...over },
   );
-const table = (name: string, columns: Column[], over: Partial<Table> = {}): Table => ({
-  schema: 'public',
-  name,
-  columns: columns.map((c, i) => ({ ...c, ordinal: i + 1 })),
-  uniques: [],
-  indexes: [],
-  foreignKeys: [],
-  checks: [],
-  rowSecurity: false,
-  estimatedRows: 10,
-  totalBytes: 8192,
-  ...over,
-});
+const table = catalogTable;
 const index = (name: string, columns: string[], over: Partial<Index> = {}): Index => ({
   name,
   unique: false,

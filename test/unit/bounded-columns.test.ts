@@ -12,6 +12,7 @@ import { MARIADB, MYSQL8 } from '../../src/dialect/capabilities.js';
 import { boundedColumns, type MeasureKind, measureKind } from '../../src/plan/bounded-columns.js';
 import { DEFAULT_PLAN_OPTIONS } from '../../src/plan/options.js';
 import { buildPlan } from '../../src/plan/plan.js';
+import { catalogTable } from '../helpers/catalog-builders.js';
 
 const fixture = (name: string): Catalog =>
   JSON.parse(readFileSync(new URL(`../fixtures/catalogs/${name}.json`, import.meta.url), 'utf8')) as Catalog;
@@ -30,19 +31,7 @@ const ix = (name: string, columns: string[], over: Partial<Index> = {}): Index =
   backsConstraint: false,
   ...over,
 });
-const table = (name: string, columns: Column[], over: Partial<Table> = {}): Table => ({
-  schema: 'public',
-  name,
-  columns: columns.map((c, i) => ({ ...c, ordinal: i + 1 })),
-  uniques: [],
-  indexes: [],
-  foreignKeys: [],
-  checks: [],
-  rowSecurity: false,
-  estimatedRows: 10,
-  totalBytes: 8192,
-  ...over,
-});
+const table = catalogTable;
 
 const bytea20 = { schema: 'public', name: 'bytea20', notNull: false, checks: ['octet_length(VALUE) = 20'] };
 /** Every keyable string/bytes type, each in another kind of key or index; plus indexes that are not converted. */

@@ -11,6 +11,7 @@ import type { DdlOp } from '../../plan/model.js';
 import { DEFAULT_PLAN_OPTIONS } from '../../plan/options.js';
 import { buildPlan } from '../../plan/plan.js';
 import { isNotValidOp, renderOp, renderScript, uncheckedSession } from './render-ddl.js';
+import { catalogTable } from '../../../test/helpers/catalog-builders.js';
 
 const int4 = (name: string, nullable = true): Column => ({
   name,
@@ -18,20 +19,8 @@ const int4 = (name: string, nullable = true): Column => ({
   nullable,
   type: { name: 'int4', formatted: 'integer' },
 });
-const table = (name: string, columns: Column[], over: Partial<Table> = {}): Table => ({
-  schema: 'public',
-  name,
-  columns: columns.map((c, i) => ({ ...c, ordinal: i + 1 })),
-  primaryKey: { name: `${name}_pkey`, columns: ['id'] },
-  uniques: [],
-  indexes: [],
-  foreignKeys: [],
-  checks: [],
-  rowSecurity: false,
-  estimatedRows: 10,
-  totalBytes: 8192,
-  ...over,
-});
+const table = (name: string, columns: Column[], over: Partial<Table> = {}): Table =>
+  catalogTable(name, columns, { primaryKey: { name: `${name}_pkey`, columns: ['id'] }, ...over });
 const catalog: Catalog = {
   version: 1,
   source: { engine: 'postgresql', versionNum: 150000, version: '15', database: 'app', encoding: 'UTF8' },
