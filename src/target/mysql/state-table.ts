@@ -286,10 +286,7 @@ export async function forgetTableCopy(
   table: string,
   into: { table: string; database?: string },
 ): Promise<void> {
-  const name =
-    into.database === undefined
-      ? quoteIdent(into.table)
-      : `${quoteIdent(into.database)}.${quoteIdent(into.table)}`;
+  const name = quoteTable(into.table, into.database);
   await conn.query('START TRANSACTION');
   try {
     await conn.query(`DELETE FROM ${name}`);
