@@ -39,6 +39,7 @@ import { classifyMysqlError } from '../target/mysql/classify-error.js';
 import { connectTarget, type TargetSession } from '../target/mysql/connect.js';
 import { findChunk } from '../target/mysql/state-table.js';
 import { ChunkWriteError, writeChunk } from '../target/mysql/write-chunk.js';
+import { retryPolicyOf } from './step-retry.js';
 
 export interface CopyInput {
   readonly tables: readonly TablePlan[];
@@ -283,12 +284,7 @@ export async function copyTables(input: CopyInput): Promise<CopyResult> {
   const states = new Map<string, TableState>();
   const totalBytes = input.tables.reduce((sum, t) => sum + t.totalBytes, 0);
   const queue: Cursor[] = [];
-  const policy = {
-    maxAttempts: config.migrate.retry.maxAttempts,
-    baseMs: config.migrate.retry.baseMs,
-    capMs: config.migrate.retry.capMs,
-    budgetMs: config.migrate.retry.budgetSeconds * 1000,
-  };
+  const policy = retryPolicyOf(config);
   for (const t of order) {
     const committed = [...(input.committed.get(tableKey(t)) ?? [])];
     const st: TableState = {

@@ -37,6 +37,7 @@ import { ControlSession } from './control-session.js';
 import { refuseMissingPrivileges } from './privileges.js';
 import { copyTables, type TableCopy } from './copy-tables.js';
 import { applyOps, planWithClient, resolveDialect, sourceSpec, targetSpec } from './schema.js';
+import { type Reached, retryPolicyOf, retryStep, type StepRetryContext } from './step-retry.js';
 import { runVerify, type VerifyLevel, type VerifyReport } from './verify.js';
 
 export const TOOL_VERSION = '0.1.0';
@@ -220,70 +221,87 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
     target: describe(tgt),
   });
 
-  const policy = {
-    maxAttempts: config.migrate.retry.maxAttempts,
-    baseMs: config.migrate.retry.baseMs,
-    capMs: config.migrate.retry.capMs,
-    budgetMs: config.migrate.retry.budgetSeconds * 1000,
-  };
+  const policy = retryPolicyOf(config);
   const ctl = await ControlSession.open(tgt, timeout, policy, sink, runId);
   let control = ctl.session;
+  // Steps other than the copy (which retries chunk by chunk) are retried whole after a transient fault.
+  const reached: Reached = { source: false, target: true };
+  const steps: StepRetryContext = {
+    policy,
+    reached,
+    sink,
+    runId,
+    signal: opts.signal ? AbortSignal.any([opts.signal, ctl.lost.signal]) : ctl.lost.signal,
+  };
   let snapshot: SourceSnapshot | undefined;
   let recorded = false; // this run's row is in _pg2my_runs
   try {
     // ---- preflight
-    const pre = await timed(sink, runId, 'preflight', 'preflight', {}, async () => {
-      const dialect = resolveDialect(config, control);
-      snapshot = await SourceSnapshot.open(src, {
-        ...timeout,
-        onRenewed: (i) =>
-          emit(
-            sink,
-            runId,
-            'copy',
-            'snapshot.renewed',
-            `source snapshot renewed (${i.reason}); verify will compare the end result`,
-            { ...i },
-            'warn',
-          ),
-      });
-      const { catalog, plan } = await planWithClient(snapshot.coordinator, config, dialect);
-      await refuseRowSecurity(
-        snapshot.coordinator,
-        plan.tables.map((t) => t.source),
-      );
-      await refuseMissingPrivileges(snapshot.coordinator, control, plan);
-      // ctid chunks are only valid for the file they were read from (see relation-files.ts).
-      const ctidTables = plan.tables.filter((t) => t.key.kind === 'ctid');
-      const files = await relationFiles(
-        snapshot.coordinator,
-        ctidTables.map((t) => t.source),
-      );
-      const sourceFiles = new Map<string, string>();
-      ctidTables.forEach((t, i) => {
-        const f = files[i];
-        if (f !== undefined) sourceFiles.set(tableKey(t), f);
-      });
-      const fingerprint = resumeFingerprint(plan);
-      const method = loadMethodFor(config, control);
-      const inspected = await inspectTarget(
-        control,
-        plan,
-        fingerprint,
-        opts.restart === true,
-        opts.dryRun === true,
-        sink,
-        runId,
-      );
-      emit(sink, runId, 'plan', 'plan.finished', `${plan.tables.length} tables planned for ${dialect.name}`, {
-        tables: plan.tables.length,
-        planFingerprint: plan.fingerprint,
-        resumeFingerprint: fingerprint,
-        state: inspected.state,
-        loadMethod: method,
-      });
-      return { dialect, catalog, plan, fingerprint, method, sourceFiles, ...inspected };
-    });
+    const pre = await timed(sink, runId, 'preflight', 'preflight', {}, () =>
+      retryStep(steps, 'preflight', 'preflight', async () => {
+        await snapshot?.close();
+        snapshot = undefined;
+        control = await ctl.ensure();
+        const dialect = resolveDialect(config, control);
+        snapshot = await SourceSnapshot.open(src, {
+          ...timeout,
+          onRenewed: (i) =>
+            emit(
+              sink,
+              runId,
+              'copy',
+              'snapshot.renewed',
+              `source snapshot renewed (${i.reason}); verify will compare the end result`,
+              { ...i },
+              'warn',
+            ),
+        });
+        reached.source = true;
+        const { catalog, plan } = await planWithClient(snapshot.coordinator, config, dialect);
+        await refuseRowSecurity(
+          snapshot.coordinator,
+          plan.tables.map((t) => t.source),
+        );
+        await refuseMissingPrivileges(snapshot.coordinator, control, plan);
+        // ctid chunks are only valid for the file they were read from (see relation-files.ts).
+        const ctidTables = plan.tables.filter((t) => t.key.kind === 'ctid');
+        const files = await relationFiles(
+          snapshot.coordinator,
+          ctidTables.map((t) => t.source),
+        );
+        const sourceFiles = new Map<string, string>();
+        ctidTables.forEach((t, i) => {
+          const f = files[i];
+          if (f !== undefined) sourceFiles.set(tableKey(t), f);
+        });
+        const fingerprint = resumeFingerprint(plan);
+        const method = loadMethodFor(config, control);
+        const inspected = await inspectTarget(
+          control,
+          plan,
+          fingerprint,
+          opts.restart === true,
+          opts.dryRun === true,
+          sink,
+          runId,
+        );
+        emit(
+          sink,
+          runId,
+          'plan',
+          'plan.finished',
+          `${plan.tables.length} tables planned for ${dialect.name}`,
+          {
+            tables: plan.tables.length,
+            planFingerprint: plan.fingerprint,
+            resumeFingerprint: fingerprint,
+            state: inspected.state,
+            loadMethod: method,
+          },
+        );
+        return { dialect, catalog, plan, fingerprint, method, sourceFiles, ...inspected };
+      }),
+    );
     const { dialect, catalog, plan, method } = pre;
     opts.onPlan?.(plan);
     const base = {
@@ -305,15 +323,18 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
       };
     }
 
-    await ensureStateTables(control.conn);
-    // A run that died without a word (SIGKILL, power loss) is still `running`: we hold the lock, so it is not.
-    if (pre.resumedFrom && pre.resumedStatus !== 'done')
-      await setRunStatus(control.conn, pre.resumedFrom, 'abandoned', ['running', 'copied']);
-    await insertRun(control.conn, {
-      runId,
-      fingerprint: pre.fingerprint,
-      planJson: JSON.stringify(plan),
-      toolVersion: TOOL_VERSION,
+    await retryStep(steps, 'pre-data', 'recording the run', async () => {
+      control = await ctl.ensure();
+      await ensureStateTables(control.conn);
+      // A run that died without a word (SIGKILL, power loss) is still `running`: we hold the lock, so it is not.
+      if (pre.resumedFrom && pre.resumedStatus !== 'done')
+        await setRunStatus(control.conn, pre.resumedFrom, 'abandoned', ['running', 'copied']);
+      await insertRun(control.conn, {
+        runId,
+        fingerprint: pre.fingerprint,
+        planJson: JSON.stringify(plan),
+        toolVersion: TOOL_VERSION,
+      });
     });
     recorded = true;
 
@@ -324,52 +345,59 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
       'pre-data',
       'creating tables (primary keys only)',
       { tables: plan.tables.length },
-      async () => {
-        const cmp = comparePlan(plan, await introspectPlanTarget(control.conn, plan), dialect);
-        const drift = cmp.drift.filter((d) => pre.planTables.has(d.table));
-        // A table there (left by a crash, or by `pg2my schema --apply` and adopted) must be the plan's.
-        if (drift.length > 0) {
-          const d = drift[0]!;
-          throw new MigrationError(
-            'PREFLIGHT_FAILED',
-            `Table ${d.table} on the target differs from the plan (${d.object}: expected ${d.expected}, found ${d.actual}).`,
-            {
-              hint:
-                pre.state === 'fresh'
-                  ? 'Drop that table (it holds no rows), or run `pg2my schema --apply` again with the same config.'
-                  : 'Someone changed the target since the last run. Pass --restart to start over.',
-            },
-          );
-        }
-        const missing = cmp.missing.filter((op) => op.kind === 'createTable');
-        await applyOps(control, missing, dialect, sink, runId, 'pre-data');
-      },
+      () =>
+        retryStep(steps, 'pre-data', 'creating tables', async () => {
+          control = await ctl.ensure();
+          const cmp = comparePlan(plan, await introspectPlanTarget(control.conn, plan), dialect);
+          const drift = cmp.drift.filter((d) => pre.planTables.has(d.table));
+          // A table there (left by a crash, or by `pg2my schema --apply` and adopted) must be the plan's.
+          if (drift.length > 0) {
+            const d = drift[0]!;
+            throw new MigrationError(
+              'PREFLIGHT_FAILED',
+              `Table ${d.table} on the target differs from the plan (${d.object}: expected ${d.expected}, found ${d.actual}).`,
+              {
+                hint:
+                  pre.state === 'fresh'
+                    ? 'Drop that table (it holds no rows), or run `pg2my schema --apply` again with the same config.'
+                    : 'Someone changed the target since the last run. Pass --restart to start over.',
+              },
+            );
+          }
+          const missing = cmp.missing.filter((op) => op.kind === 'createTable');
+          await applyOps(control, missing, dialect, sink, runId, 'pre-data');
+        }),
     );
 
     // ---- copy
-    const committed = new Map<string, CommittedChunk[]>();
-    for (const [t, list] of await readChunks(control.conn)) if (pre.planTables.has(t)) committed.set(t, list);
-    // A keyless (ctid) table rewritten since its chunks were read has new ctids for the same rows: its
-    // checkpoints would skip or repeat rows. Start that table over.
-    for (const t of plan.tables.filter((x) => x.key.kind === 'ctid')) {
-      const list = committed.get(tableKey(t));
-      const now = pre.sourceFiles.get(tableKey(t));
-      if (!list?.length || list.every((c) => c.sourceFile === now)) continue;
-      emit(
-        sink,
-        runId,
-        'copy',
-        'table.rewritten',
-        `${tableKey(t)} has no key and was rewritten in PostgreSQL since its chunks were copied (VACUUM FULL, CLUSTER or pg_repack): copying it again from the start`,
-        { table: tableKey(t), chunks: list.length },
-        'warn',
-      );
-      await forgetTableCopy(control.conn, tableKey(t), {
-        table: t.target,
-        ...(t.database !== undefined ? { database: t.database } : {}),
-      });
-      committed.delete(tableKey(t));
-    }
+    const committed = await retryStep(steps, 'copy', 'reading the checkpoints', async () => {
+      control = await ctl.ensure();
+      const committed = new Map<string, CommittedChunk[]>();
+      for (const [t, list] of await readChunks(control.conn))
+        if (pre.planTables.has(t)) committed.set(t, list);
+      // A keyless (ctid) table rewritten since its chunks were read has new ctids for the same rows: its
+      // checkpoints would skip or repeat rows. Start that table over.
+      for (const t of plan.tables.filter((x) => x.key.kind === 'ctid')) {
+        const list = committed.get(tableKey(t));
+        const now = pre.sourceFiles.get(tableKey(t));
+        if (!list?.length || list.every((c) => c.sourceFile === now)) continue;
+        emit(
+          sink,
+          runId,
+          'copy',
+          'table.rewritten',
+          `${tableKey(t)} has no key and was rewritten in PostgreSQL since its chunks were copied (VACUUM FULL, CLUSTER or pg_repack): copying it again from the start`,
+          { table: tableKey(t), chunks: list.length },
+          'warn',
+        );
+        await forgetTableCopy(control.conn, tableKey(t), {
+          table: t.target,
+          ...(t.database !== undefined ? { database: t.database } : {}),
+        });
+        committed.delete(tableKey(t));
+      }
+      return committed;
+    });
     const rowsEstimated = plan.tables.reduce((s, t) => s + Math.max(0, t.estimatedRows), 0); // -1: never analysed
     ctl.startHeartbeat();
     const copy = await timed(
@@ -398,23 +426,30 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
     ctl.stopHeartbeat();
     await snapshot?.close();
     snapshot = undefined;
-    control = await ctl.ensure();
-    await setRunStatus(control.conn, runId, 'copied');
+    await retryStep(steps, 'copy', 'recording the copy', async () => {
+      control = await ctl.ensure();
+      await setRunStatus(control.conn, runId, 'copied');
+    });
 
     // ---- post-data: indexes and checks per table (in parallel lanes), then FKs, validated by anti-joins
-    await timed(sink, runId, 'post-data', 'indexes, checks and foreign keys', {}, async () => {
-      const cmp = comparePlan(plan, await introspectPlanTarget(control.conn, plan), dialect);
-      const missing = cmp.missing.filter(
-        (op: DdlOp) => op.kind !== 'createTable' && op.kind !== 'setAutoIncrement',
-      );
-      await applyPostData(tgt, timeout, missing, dialect, config.migrate.workers, sink, runId);
-      await validateForeignKeys(tgt, timeout, plan.postData, config.migrate.workers, sink, runId);
-      control = await ctl.ensure();
-    });
-    await timed(sink, runId, 'sequences', 'AUTO_INCREMENT counters', {}, () =>
-      setAutoIncrements(control, plan.postData, dialect, sink, runId),
+    await timed(sink, runId, 'post-data', 'indexes, checks and foreign keys', {}, () =>
+      retryStep(steps, 'post-data', 'post-data', async () => {
+        control = await ctl.ensure();
+        const cmp = comparePlan(plan, await introspectPlanTarget(control.conn, plan), dialect);
+        const missing = cmp.missing.filter(
+          (op: DdlOp) => op.kind !== 'createTable' && op.kind !== 'setAutoIncrement',
+        );
+        await applyPostData(tgt, timeout, missing, dialect, config.migrate.workers, sink, runId);
+        await validateForeignKeys(tgt, timeout, plan.postData, config.migrate.workers, sink, runId);
+      }),
     );
-    await setRunStatus(control.conn, runId, 'done');
+    await timed(sink, runId, 'sequences', 'AUTO_INCREMENT counters', {}, () =>
+      retryStep(steps, 'sequences', 'setting AUTO_INCREMENT counters', async () => {
+        control = await ctl.ensure();
+        await setAutoIncrements(control, plan.postData, dialect, sink, runId);
+        await setRunStatus(control.conn, runId, 'done');
+      }),
+    );
 
     // ---- verify
     let verify: VerifyReport | undefined;
@@ -426,6 +461,7 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
         sink,
         ...(opts.signal ? { signal: opts.signal } : {}),
         level: verifyLevel,
+        reached,
         plan,
         catalog,
         chunks,

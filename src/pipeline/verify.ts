@@ -6,6 +6,7 @@
 
 import type { Catalog } from '../catalog/model.js';
 import type { Config } from '../config/schema.js';
+import type { ConnectionSpec } from '../config/urls.js';
 import type { ChunkRange } from '../copy/chunk-range.js';
 import { DIALECTS } from '../dialect/capabilities.js';
 import { MigrationError } from '../errors.js';
@@ -26,6 +27,13 @@ import { sourceTypesFromCatalog } from '../verify/normalize.js';
 import { autoIncrementColumns, checkStructure } from '../verify/structure.js';
 import { type Lane, type VerifyLevel, type VerifyReport, verifyTables } from '../verify/verify.js';
 import { planFromSource, sourceSpec, targetSpec } from './schema.js';
+import {
+  classifyStepFault,
+  type Reached,
+  retryPolicyOf,
+  retryStep,
+  type StepRetryContext,
+} from './step-retry.js';
 
 export type { VerifyLevel, VerifyReport } from '../verify/verify.js';
 
@@ -46,6 +54,11 @@ export interface RunVerifyOptions {
   readonly segmentRows?: number;
   /** The copy's committed chunks by target table; default: read from the target's state table. */
   readonly chunks?: ReadonlyMap<string, readonly ChunkRange[]>;
+  /**
+   * Servers the caller already reached in this run (migrate passes both): a refused reconnect to one of them
+   * is a restart and is retried. A side not reached yet fails at once on a refused first connect.
+   */
+  readonly reached?: Reached;
 }
 
 /** `pg2my verify`: compare the target with the source. Differences are in the report, not thrown. */
@@ -61,9 +74,33 @@ export async function runVerify(opts: RunVerifyOptions): Promise<VerifyReport> {
       hint: 'Pass --target mysql://user@host:3306/db or set PG2MY_TARGET.',
     });
   }
+  const steps: StepRetryContext = {
+    policy: retryPolicyOf(config),
+    reached: opts.reached ?? { source: false, target: false },
+    sink,
+    runId,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
+  // A lost connection takes a lane's snapshot with it: verify starts over on new snapshots.
+  return retryStep(steps, 'verify', 'verify', () =>
+    verifyOnce(opts, level, sample, src, tgt, steps.reached, t0),
+  );
+}
+
+async function verifyOnce(
+  opts: RunVerifyOptions,
+  level: VerifyLevel,
+  sample: number,
+  src: ConnectionSpec,
+  tgt: ConnectionSpec,
+  reached: Reached,
+  t0: number,
+): Promise<VerifyReport> {
+  const { config, sink, runId } = opts;
   let plan = opts.plan;
   let catalog = opts.catalog;
   if (!plan) ({ plan, catalog } = await planFromSource(config, sink, runId));
+  reached.source = true;
   const laneCount = Math.max(1, Math.min(config.migrate.workers, 16));
   const timeout = { connectTimeoutMs: config.connectTimeoutMs };
   const sources = await Promise.allSettled(
@@ -77,7 +114,9 @@ export async function runVerify(opts: RunVerifyOptions): Promise<VerifyReport> {
     my: targets.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
   };
   try {
-    const failed = [...sources, ...targets].find((r) => r.status === 'rejected');
+    if (sources.some((x) => x.status === 'fulfilled')) reached.source = true;
+    if (targets.some((x) => x.status === 'fulfilled')) reached.target = true;
+    const failed = [...sources, ...targets].find((x) => x.status === 'rejected');
     if (failed) throw failed.reason;
     const sessions = opened.my as TargetSession[];
     const lanes: Lane[] = opened.pg.map((pg, i) => ({ source: pg, target: sessions[i]!.conn }));
@@ -137,6 +176,7 @@ export async function runVerify(opts: RunVerifyOptions): Promise<VerifyReport> {
       sink,
       runId,
       ...(opts.signal ? { signal: opts.signal } : {}),
+      fatal: (e) => classifyStepFault(e, reached) === 'transient',
     });
     const identical = structure.length === 0 && tables.every((t) => t.status === 'identical');
     sink({

@@ -80,6 +80,11 @@ export interface VerifyTablesInput {
   readonly sink: EventSink;
   readonly runId: string;
   readonly signal?: AbortSignal;
+  /**
+   * Errors that end the whole verify instead of marking one table `error`: a lost connection takes its
+   * lane's snapshot with it, so the caller must start over on a new snapshot (and may retry).
+   */
+  readonly fatal?: (e: unknown) => boolean;
 }
 
 /** Hands out lanes; at most one unit of work per lane at a time. */
@@ -309,6 +314,7 @@ async function verifyTable(pool: LanePool, tp: TablePlan, input: VerifyTablesInp
     };
   } catch (e) {
     if (e instanceof MigrationError && e.code === 'INTERRUPTED') throw e;
+    if (input.fatal?.(e)) throw e;
     const msg = e instanceof Error ? e.message : String(e);
     return {
       ...base,
@@ -357,12 +363,29 @@ function emit(input: VerifyTablesInput, r: TableReport): void {
 /** Verify every planned table. Tables run concurrently; their statements share the lanes. */
 export async function verifyTables(input: VerifyTablesInput): Promise<TableReport[]> {
   if (input.lanes.length === 0) throw new MigrationError('INTERNAL', 'verify needs at least one lane');
-  const pool = new LanePool(input.lanes, input.signal);
-  return Promise.all(
+  // A fatal error stops the others at their next statement; every table settles before it is thrown, so no
+  // statement is still running on a lane when the caller closes the lanes.
+  const stop = new AbortController();
+  const pool = new LanePool(
+    input.lanes,
+    input.signal ? AbortSignal.any([input.signal, stop.signal]) : stop.signal,
+  );
+  let fatal: { e: unknown } | undefined;
+  const reports = await Promise.all(
     input.plan.tables.map(async (tp) => {
-      const r = await verifyTable(pool, tp, input);
-      emit(input, r);
-      return r;
+      try {
+        const r = await verifyTable(pool, tp, input);
+        emit(input, r);
+        return r;
+      } catch (e) {
+        if (!stop.signal.aborted) {
+          fatal = { e };
+          stop.abort();
+        }
+        return undefined;
+      }
     }),
   );
+  if (fatal) throw fatal.e;
+  return reports as TableReport[];
 }

@@ -191,7 +191,8 @@ export async function insertRun(
 ): Promise<void> {
   await conn.query(
     `INSERT INTO ${quoteIdent(RUNS_TABLE)} (run_id, resume_fingerprint, status, tool_version, started_at, updated_at, plan_json)
-     VALUES (?, ?, 'running', ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), ?)`,
+     VALUES (?, ?, 'running', ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), ?)
+     ON DUPLICATE KEY UPDATE run_id = run_id`, // idempotent: a retry after a lost reply to this INSERT
     [run.runId, run.fingerprint, run.toolVersion, run.planJson],
   );
 }
