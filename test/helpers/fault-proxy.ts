@@ -29,6 +29,12 @@ export type Toxic =
       readonly probability?: number;
       readonly stream?: ToxicStream;
     }
+  /**
+   * Lose a reply: once client → server data containing `match` was delivered, the server's next reply on that
+   * connection is dropped and the connection reset (the server did the work; the client never hears of it).
+   * Hits `count` (default 1) times in all, then does nothing.
+   */
+  | { readonly type: 'lose_reply'; readonly match: Buffer; readonly count?: number }
   /** Blackhole: drop all data in `stream`; close the connection after ms (0 = hold forever). */
   | { readonly type: 'timeout'; readonly ms: number; readonly stream?: ToxicStream }
   /** Close the connection once `bytes` more bytes have passed in `stream` (the bytes up to it are delivered). */
@@ -134,6 +140,8 @@ interface Conn {
   readonly down: Pipe;
   /** reset_peer probability draw per toxic. */
   readonly hit: Map<Toxic, boolean>;
+  /** A lose_reply toxic matched this connection's request: drop the next reply and reset. */
+  loseReply: boolean;
   /** timeout toxics' close timers. */
   readonly timeouts: Map<Toxic, NodeJS.Timeout>;
   stalled: boolean;
@@ -149,6 +157,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   }
   const random = prng(opts.seed ?? 1);
   let toxics: readonly Toxic[] = [];
+  const loseReplyHits = new Map<Toxic, number>();
   const conns = new Set<Conn>();
   let stalledUntil = 0;
   /** Unstall c once stalledUntil has passed; timers may fire early, so check the deadline and re-arm. */
@@ -251,10 +260,21 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   /** Apply the toxics to one chunk read from p.src, then queue what survives. */
   function onData(c: Conn, p: Pipe, chunk: Buffer): void {
     if (c.done || p.cut !== null) return;
+    if (p.dir === 'downstream' && c.loseReply) {
+      finish(c, 'reset');
+      return;
+    }
+    for (const t of toxics) {
+      if (t.type !== 'lose_reply' || p.dir !== 'upstream' || !chunk.includes(t.match)) continue;
+      const used = loseReplyHits.get(t) ?? 0;
+      if (used >= (t.count ?? 1)) continue;
+      loseReplyHits.set(t, used + 1);
+      c.loseReply = true;
+    }
     let buf = chunk;
     let cut: 'reset' | 'close' | null = null;
     for (const t of toxics) {
-      if (t.type === 'down' || !applies(t, p.dir)) continue;
+      if (t.type === 'down' || t.type === 'lose_reply' || !applies(t, p.dir)) continue;
       if (t.type === 'timeout') return; // blackhole: dropped
       if (t.type !== 'reset_peer' && t.type !== 'limit_data') continue;
       if (t.type === 'reset_peer') {
@@ -375,6 +395,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       up: makePipe('upstream', client, upstream),
       down: makePipe('downstream', upstream, client),
       hit: new Map(),
+      loseReply: false,
       timeouts: new Map(),
       stalled: now() < stalledUntil,
       backpressure: new Set(),
