@@ -11,14 +11,6 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/**
- * Defects the scorecard finds today in pg2my itself (not in this harness), reported in issue 11's note:
- * until they are fixed, "every fault survived" is a todo here (it runs and prints, but does not fail CI);
- * the hard gates (rows, secrets) and the bad-input line always fail the test.
- */
-const OPEN_FAULT_DEFECTS =
-  'open pg2my defects (issue 11 note): a connection lost outside the copy is not retried — in preflight it exits 255 (read ECONNRESET) or 32, in post-data 64 PREFLIGHT_FAILED ("the target refused adding index …: read ECONNRESET"), in verify 16 VERIFY_MISMATCH (tables "error")';
-
 let run: Promise<{ code: number | null; stdout: string; stderr: string }> | undefined;
 function slice(): Promise<{ code: number | null; stdout: string; stderr: string }> {
   run ??= new Promise((resolve) => {
@@ -71,7 +63,6 @@ test('reliability slice: every bad input is handled with its documented exit cod
 
 test('reliability slice: every injected fault is survived, and the scorecard passes', {
   timeout: 300_000,
-  todo: OPEN_FAULT_DEFECTS,
 }, async () => {
   const out = await slice();
   const faults = line(out.stdout, 'faults injected / survived');
