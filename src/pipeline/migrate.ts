@@ -213,6 +213,12 @@ export async function runMigrate(opts: RunMigrateOptions): Promise<MigrateResult
       hint: 'Pass --target mysql://user@host:3306/db or set PG2MY_TARGET.',
     });
   }
+  if (!tgt.database) {
+    throw new MigrationError('CONFIG_INVALID', `The target URL ${describe(tgt)} names no database.`, {
+      details: { key: 'target' },
+      hint: 'Add the database to the end of the URL (mysql://user@host:3306/app); create it first with CREATE DATABASE app CHARACTER SET utf8mb4.',
+    });
+  }
   const timeout = { connectTimeoutMs: config.connectTimeoutMs };
   const verifyLevel = opts.verify ?? config.migrate.verify;
   emit(sink, runId, 'preflight', 'run.started', `migrate ${describe(src)} → ${describe(tgt)}`, {

@@ -96,7 +96,7 @@ test('--dry-run writes nothing; PLAN_CHANGED and TARGET_NOT_EMPTY exit 64; the r
   }
 });
 
-test('an unreachable source is SOURCE_CONNECT_FAILED (exit 32); a held run lock is ALREADY_RUNNING (exit 2)', async () => {
+test('an unreachable source is SOURCE_CONNECT_FAILED (exit 32); a target URL without a database is CONFIG_INVALID (exit 2); a held run lock is ALREADY_RUNNING (exit 2)', async () => {
   const source = await freshPgDatabase('it_cli_lock', SQL);
   const target = await freshMysqlDatabase('it_cli_lock');
   // A port on loopback that nothing listens on: bound, then closed.
@@ -109,6 +109,14 @@ test('an unreachable source is SOURCE_CONNECT_FAILED (exit 32); a held run lock 
   const refused = await runCli(['migrate'], { source: dead.toString(), target });
   assert.equal(refused.code, 32, refused.stderr);
   assert.match(refused.stderr, /SOURCE_CONNECT_FAILED/);
+
+  // A target URL without a database is a config error, not a run lock "held" by nobody.
+  const noDb = new URL(target);
+  noDb.pathname = '/';
+  const bare = await runCli(['migrate'], { source, target: noDb.toString() });
+  assert.equal(bare.code, 2, bare.stderr);
+  assert.match(bare.stderr, /CONFIG_INVALID/);
+  assert.match(bare.stderr, /names no database/);
 
   const holder = await mysql.createConnection(target);
   try {
